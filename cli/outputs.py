@@ -1,0 +1,179 @@
+"""Writing the result document: json, jsonl, csv and a terminal table.
+
+Results are written as they come (the pipeline streams), the period section, the errors
+and the summary after them. Output depends only on the input and the config, never on
+the time of the run or on dict ordering, so the same run gives byte-identical output.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from typing import IO, Any
+
+from policy.core.model import PeriodConsequence, RecordError, Result, as_dict
+
+FORMATS = ("table", "json", "jsonl", "csv")
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def safe_cell(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula (=, +, -, @) is kept as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+class Writer:
+    """Receives results one by one, then the period section, errors and summary."""
+
+    def __init__(self, out: IO[str], articles: dict[str, str]):
+        self.out = out
+        self.articles = articles
+
+    def result(self, result: Result) -> None: ...
+    def finish(self, period: list[PeriodConsequence], errors: list[RecordError], summary: dict[str, int]) -> None: ...
+
+
+class JsonWriter(Writer):
+    """One JSON document; one result per line inside its array, so it can stream."""
+
+    def __init__(self, out: IO[str], articles: dict[str, str]):
+        super().__init__(out, articles)
+        self.first = True
+        out.write('{"results":[')
+
+    def result(self, result: Result) -> None:
+        self.out.write(("\n" if self.first else ",\n") + _dumps(as_dict(result, self.articles)))
+        self.first = False
+
+    def finish(self, period, errors, summary) -> None:
+        w = self.out.write
+        w("\n],\n")
+        for name, items in (("period", period), ("errors", errors)):
+            w(f'"{name}":[')
+            w(",".join("\n" + _dumps(as_dict(x, self.articles)) for x in items))
+            w("\n],\n" if items else "],\n")
+        w('"summary":' + _dumps(summary) + "}\n")
+
+
+class JsonLinesWriter(Writer):
+    """One object a line, each with ``type``: result, period, error or summary."""
+
+    def result(self, result: Result) -> None:
+        self.out.write(_dumps({"type": "result", **as_dict(result, self.articles)}) + "\n")
+
+    def finish(self, period, errors, summary) -> None:
+        for kind, items in (("period", period), ("error", errors)):
+            for x in items:
+                self.out.write(_dumps({"type": kind, **as_dict(x, self.articles)}) + "\n")
+        self.out.write(_dumps({"type": "summary", **summary}) + "\n")
+
+
+CSV_COLUMNS = (
+    "section", "id", "industry", "counted", "category", "grade", "appeal", "item",
+    "rule", "article", "stage", "limit", "due", "done_at", "status",
+    "party", "role", "kind", "min", "max", "period", "count", "note", "source", "row", "field", "message",
+)
+
+
+class CsvWriter(Writer):
+    """One row per deadline and per consequence (a ticket with neither still has one row)."""
+
+    def __init__(self, out: IO[str], articles: dict[str, str]):
+        super().__init__(out, articles)
+        self.csv = csv.DictWriter(out, CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+        self.csv.writeheader()
+
+    def _row(self, values: dict[str, Any]) -> None:
+        self.csv.writerow({k: safe_cell(_text(v)) for k, v in values.items()})
+
+    def result(self, result: Result) -> None:
+        d = as_dict(result, self.articles)
+        base = {
+            "section": "result", "id": d["id"], "industry": d["industry"], "counted": d["counted"],
+            "category": d["category"], "grade": d["grade"], "appeal": d["appeal"]["status"],
+        }
+        items = [("deadline", x) for x in d["deadlines"]] + [("consequence", x) for x in d["consequences"]]
+        if d["appeal"]["status"] != "none":
+            items.append(("appeal", {"rule": d["appeal"]["rule"], "article": d["appeal"]["article"], "note": d["appeal"]["reason"]}))
+        if not items:
+            self._row({**base, "note": d.get("reason")})
+        for item, x in items:
+            self._row({**base, "item": item, **x})
+
+    def finish(self, period, errors, summary) -> None:
+        for p in period:
+            self._row({"section": "period", **as_dict(p, self.articles)})
+        for e in errors:
+            self._row({"section": "error", **as_dict(e, self.articles)})
+        self._row({"section": "summary", "note": f"records {summary['records']}, evaluated {summary['evaluated']}, rejected {summary['rejected']}"})
+
+
+def _text(v: Any) -> Any:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (list, tuple)):
+        return ";".join(map(str, v))
+    return v
+
+
+def _amount(x: dict[str, Any]) -> str:
+    low, high = x.get("min"), x.get("max")
+    if low is None and high is None:
+        return ""
+    if high is None:
+        return f"≥ {low}"
+    return f"{low}" if low == high else f"{low}–{high}"
+
+
+class TableWriter(Writer):
+    """A readable listing for the terminal: a line per ticket, indented lines per figure."""
+
+    def result(self, result: Result) -> None:
+        d = as_dict(result, self.articles)
+        w = self.out.write
+        counted = "counted" if d["counted"] else "not counted"
+        extra = f", repeat of {d['repeat_of']}" if d.get("repeat_of") else ""
+        w(f"{d['id']}  [{d['industry']}]  {counted}  {d['category'] or '-'} / {d['grade'] or '-'}{extra}\n")
+        if d.get("reason"):
+            w(f"    {d['reason']}\n")
+        for x in d["deadlines"]:
+            due = x["due"] or "-"
+            w(f"    {x['status']:<15}{x['stage']:<28}due {due:<26}{x['rule']} {x['article'] or ''}\n")
+        if d["appeal"]["status"] != "none":
+            a = d["appeal"]
+            w(f"    appeal {a['status']}: {a['reason']}  {a['rule']} {a['article'] or ''}\n")
+        for x in d["consequences"]:
+            w(f"    {x['kind']:<15}{_amount(x):<24}{(x['party'] or '-') + ' (' + x['role'] + ')':<28}{x['rule']} {x['article'] or ''}\n")
+            if x.get("note"):
+                w(f"{'':<19}{x['note']}\n")
+
+    def finish(self, period, errors, summary) -> None:
+        w = self.out.write
+        if period:
+            w("\nPeriod\n")
+            for p in period:
+                x = as_dict(p, self.articles)
+                count = f"  ({x['count']} counted)" if x.get("count") is not None else ""
+                w(f"    {x['period']:<9}{x['kind']:<15}{_amount(x):<24}{(x['party'] or '-') + ' (' + x['role'] + ')':<28}{x['rule']} {x['article'] or ''}{count}\n")
+        if errors:
+            w("\nRejected\n")
+            for e in errors:
+                w(f"    {e.source} row {e.row}  {e.id or '-'}  {e.field or '-'}: {e.message}\n")
+        w(f"\n{summary['records']} records: {summary['evaluated']} evaluated, {summary['rejected']} rejected\n")
+
+
+WRITERS = {"json": JsonWriter, "jsonl": JsonLinesWriter, "csv": CsvWriter, "table": TableWriter}
+
+
+def write_all(writer: Writer, results: Iterable[Result | RecordError], errors: list[RecordError]) -> None:
+    for r in results:
+        if isinstance(r, RecordError):
+            errors.append(r)
+        else:
+            writer.result(r)

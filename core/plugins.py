@@ -1,0 +1,170 @@
+"""Finding, loading and enabling plugins.
+
+Built-in and third-party plugins are found the same way: the entry-point group ``policy``
+(``[project.entry-points.policy]`` in a plugin's pyproject). Each is loaded on its own, so a
+plugin that fails to import, misspells a hook or was built for another hook API is reported
+by name while the others load. The manager is built by a function, never kept in a module
+global, so every caller (and every test) gets a clean one.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Iterable
+from importlib.metadata import entry_points
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pluggy
+from attrs import define, field, frozen
+
+from . import hookspecs
+from .regulation import Regulation
+
+GROUP = "policy"
+
+
+@frozen
+class PluginFailure:
+    name: str
+    message: str
+
+
+@frozen
+class PluginInfo:
+    name: str
+    version: str | None
+    regulation: Regulation | None
+    hooks: tuple[str, ...]
+    source: str  # the package (distribution) or file it comes from
+
+
+@define
+class Plugins:
+    """The plugin manager with what was found: regulations by industry, and failures."""
+
+    manager: pluggy.PluginManager
+    regulations: dict[str, Regulation] = field(factory=dict)
+    info: dict[str, PluginInfo] = field(factory=dict)
+    failures: list[PluginFailure] = field(factory=list)
+
+    def industry_caller(self, hook: str, industry: str) -> Any:
+        """The hook caller for one industry: every plugin but the other industries'."""
+        others = [
+            self.manager.get_plugin(name)
+            for name in self.regulations
+            if name != industry and self.manager.get_plugin(name) is not None
+        ]
+        return self.manager.subset_hook_caller(hook, others) if others else getattr(self.manager.hook, hook)
+
+
+def new_manager() -> pluggy.PluginManager:
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    return pm
+
+
+def hooks_of(pm: pluggy.PluginManager, plugin: object) -> tuple[str, ...]:
+    return tuple(sorted(caller.name for caller in pm.get_hookcallers(plugin) or ()))
+
+
+def register(plugins: Plugins, obj: object, name: str, version: str | None, source: str) -> bool:
+    """Register one plugin; on any fault unregister it and record why. True if it loaded."""
+    pm = plugins.manager
+    try:
+        pm.register(obj, name=name)
+    except Exception as e:  # noqa: BLE001 - a broken plugin must not stop the others
+        plugins.failures.append(PluginFailure(name, f"could not be registered: {e}"))
+        return False
+    try:
+        pm.check_pending()  # a misspelt policy_* hook name passes silently otherwise
+        regulation = _regulation_of(pm, obj)
+    except Exception as e:  # noqa: BLE001
+        pm.unregister(obj)
+        plugins.failures.append(PluginFailure(name, str(e)))
+        return False
+    if regulation is not None:
+        if regulation.name != name:
+            pm.unregister(obj)
+            plugins.failures.append(
+                PluginFailure(name, f"declares industry {regulation.name!r}; it must be registered under that name")
+            )
+            return False
+        if regulation.name in plugins.regulations:
+            pm.unregister(obj)
+            plugins.failures.append(
+                PluginFailure(name, f"declares industry {regulation.name!r}, which another plugin already declares")
+            )
+            return False
+        plugins.regulations[regulation.name] = regulation
+    plugins.info[name] = PluginInfo(name, version, regulation, hooks_of(pm, obj), source)
+    return True
+
+
+def _regulation_of(pm: pluggy.PluginManager, obj: object) -> Regulation | None:
+    impl = getattr(obj, "policy_regulation", None)
+    if impl is None:
+        return None
+    regulation = impl()
+    if not isinstance(regulation, Regulation):
+        raise TypeError(f"policy_regulation returned {type(regulation).__name__}, not a Regulation")
+    low, high = regulation.hook_api
+    if not low <= hookspecs.HOOK_API_VERSION <= high:
+        raise RuntimeError(
+            f"was built for policy hook API {low}–{high}, but this policy has hook API "
+            f"{hookspecs.HOOK_API_VERSION}; install a version of the plugin that supports it"
+        )
+    return regulation
+
+
+def discover(enabled: Iterable[str] | None = None) -> Plugins:
+    """Load every plugin of the entry-point group; keep only ``enabled`` ones if given.
+
+    Plugins are registered under their entry-point name, which for an industry plugin must
+    equal its regulation's name (the ``industry`` of its records).
+    """
+    plugins = Plugins(new_manager())
+    wanted = None if enabled is None else set(enabled)
+    for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
+        if wanted is not None and ep.name not in wanted:
+            continue
+        dist = getattr(ep, "dist", None)
+        version = dist.version if dist is not None else None
+        source = dist.name if dist is not None else ep.value
+        try:
+            obj = ep.load()
+        except Exception as e:  # noqa: BLE001 - one plugin's import error must not stop the rest
+            plugins.failures.append(PluginFailure(ep.name, f"failed to import: {type(e).__name__}: {e}"))
+            continue
+        register(plugins, obj, ep.name, version, source)
+    return plugins
+
+
+def load_local_plugin(plugins: Plugins, path: Path) -> bool:
+    """Register a company's own hook implementations from a Python file (like conftest.py)."""
+    name = f"local:{path}"
+    module_name = f"policy_local_{abs(hash(str(path.resolve())))}"
+    try:
+        spec = importlib.util.spec_from_file_location(module_name, path)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"{path} is not a Python file")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        spec.loader.exec_module(module)
+    except Exception as e:  # noqa: BLE001
+        plugins.failures.append(PluginFailure(name, f"failed to import: {type(e).__name__}: {e}"))
+        return False
+    return register(plugins, module, name, None, str(path))
+
+
+def register_module(plugins: Plugins, module: ModuleType, name: str | None = None) -> bool:
+    """Register an already imported module (tests and the plugin test kit use this).
+
+    An industry plugin is registered under its regulation's name.
+    """
+    if name is None:
+        declare = getattr(module, "policy_regulation", None)
+        name = declare().name if declare is not None else module.__name__
+    return register(plugins, module, name, None, module.__name__)

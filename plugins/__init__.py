@@ -1,0 +1,1 @@
+"""The built-in regulation plugins, one folder each. None imports another."""

@@ -1,0 +1,79 @@
+"""power_supply: the power-supply companies' complaint regulations as a policy plugin.
+
+P1 供电公司客户投诉管理考核办法 decides what counts, the time limits, the return of a ticket
+and the fines; P2 行风与服务工作零投诉考核办法 is the alternative penalty schedule
+(``schedule = "P2"``). The clauses live in :mod:`.p1` and :mod:`.p2`; this module only
+connects them to the core's hooks. Fields and parameters: :mod:`.declarations`.
+"""
+
+from __future__ import annotations
+
+from policy.core.hookspecs import hookimpl
+from policy.core.regulation import Regulation
+
+from . import p1, p2
+from .declarations import FIELDS, RULES, Parameters
+
+REGULATION = Regulation(
+    name="power_supply",
+    title="供电公司客户投诉管理考核办法 / 行风与服务工作零投诉考核办法",
+    source="seed 002 (P1, 第一条–第三十一条); seed 000 first article (P2, 第十条–第十四条)",
+    rules=RULES,
+    fields=FIELDS,
+    parameters=Parameters,
+    summary="Power supply: P1 fines in yuan, or P2 bonus months; P1 time limits and return of tickets.",
+)
+
+
+@hookimpl
+def policy_regulation():
+    return REGULATION
+
+
+@hookimpl
+def policy_classify(record):
+    return p1.p1_9_counted(record)
+
+
+@hookimpl
+def policy_deadlines(record, params, calendar, as_of):
+    return p1.p1_time_limits(record, params, calendar, as_of)
+
+
+@hookimpl
+def policy_appeal(record, deadlines):
+    return p1.p1_17_return(record, deadlines)
+
+
+@hookimpl
+def policy_consequences(record, classification, appeal, params):
+    out = []
+    # P2 第十二条/第十三条 are inspection findings, not complaints: no verification needed.
+    if params.schedule == "P2":
+        out += p2.p2_12_window_inspection(record, params)
+        out += p2.p2_13_conduct_inspection(record, params)
+    assessed = classification.counted and appeal.status != "accepted"
+    if params.schedule == "P1":
+        if assessed:
+            out += p1.p1_penalties(record, params)
+        out += p1.p1_26_falsified_reply(record, params)
+        if classification.counted:
+            out = p1.p1_25_outside_channel(record, params, out)
+    elif assessed:
+        out += p2.p2_10_escalation(record, params)
+        out += p2.p2_11_window_or_buck_passing(record, params)
+    return out
+
+
+@hookimpl
+def policy_period_facts(record, result, params, calendar):
+    if params.schedule == "P1":
+        return p1.p1_27_tallies(record, result, calendar)
+    return p2.p2_14_tallies(record, result, params, calendar)
+
+
+@hookimpl
+def policy_period_consequences(ledger, periods, params):
+    if params.schedule == "P1":
+        return p1.p1_27_half_year(ledger, periods, params)
+    return p2.p2_14_one_vote_veto(ledger, periods)

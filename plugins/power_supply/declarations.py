@@ -1,0 +1,179 @@
+"""What the power-supply regulations are made of: rules, record fields, parameters.
+
+P1 供电公司客户投诉管理考核办法 (seed 002, 第一条–第三十一条) is the default schedule;
+P2 行风与服务工作零投诉考核办法 (seed 000, first article, 第十条–第十四条) the rural
+alternative (``schedule = "P2"``). Rule ids are those of shared/regulations/power_supply.md.
+"""
+
+from __future__ import annotations
+
+from attrs import define
+
+from policy.core.model import Rule
+from policy.core.records import Field
+from policy.core.regulation import param
+
+RULES = (
+    Rule("P1-9", "第九条", "counted only when verified true and the supply unit is responsible"),
+    Rule("P1-14", "第十四条", "ticket passed to the unit within 1 hour of acceptance"),
+    Rule("P1-15a", "第十五条", "unit contacts the customer within 1 working day"),
+    Rule("P1-15b", "第十五条", "investigated and answered within 4 working days (extendable with approval)"),
+    Rule("P1-16", "第十六条", "customer revisited within 24 hours of the unit's reply"),
+    Rule("P1-17", "第十七条", "a ticket outside the unit's remit returned with reasons within 1 working day"),
+    Rule("P1-19", "第十九条", "a serious or major event reported to marketing the same day"),
+    Rule("P1-24.1", "第二十四条(一)", "breach of the staff's 十个不准: assessed under 渝电监察[2005]7号"),
+    Rule("P1-24.2", "第二十四条(二)", "breach of the 十项承诺: assessed under 渝电营[2005]15号"),
+    Rule("P1-24.3.1.1", "第二十四条(三)1(1)", "work quality, no loss to the customer: 100–200 yuan"),
+    Rule("P1-24.3.1.2", "第二十四条(三)1(2)", "work quality, customer suffered a loss: 200–300 yuan"),
+    Rule("P1-24.3.2.1", "第二十四条(三)2(1)", "poor attitude (冷淡, 生硬): 200–500 yuan"),
+    Rule("P1-24.3.2.2", "第二十四条(三)2(2)", "bad attitude (粗暴, 过激, 争吵): 300–600 yuan and 1 month's suspension for study"),
+    Rule("P1-24.4.1", "第二十四条(四)1", "major impact: sanctions and minimum fines by role"),
+    Rule("P1-24.4.2", "第二十四条(四)2", "serious impact: sanctions and minimum fines by role"),
+    Rule("P1-24.5", "第二十四条(五)", "other responsible persons: assessed by analogy, level by level (manual)"),
+    Rule("P1-25", "第二十五条", "complaint to a supervision channel outside the company: assessed double"),
+    Rule("P1-26", "第二十六条", "falsified, concealed or misreported reply: 500 yuan per ticket and criticism"),
+    Rule("P1-27", "第二十七条", "marketing proposes each unit's assessment from its half-year complaint statistics"),
+    Rule("P1-28", "第二十八条", "fines come out of monthly performance pay, the rest carried over"),
+    Rule("P2-10.1", "第十条(一)", "complaint reaching the company's 行风办: 6 months' bonus; unit head 3"),
+    Rule("P2-10.2", "第十条(二)", "same, 情节严重: 12 months' bonus and transfer; unit head 6; unit 10% of annual bonus"),
+    Rule("P2-10.3", "第十条(三)", "reaching the city bureau or above, or the media: probation; unit head warning and 6–12 months; unit 10–20% and rectification"),
+    Rule("P2-11", "第十一条", "service window harmed the customer, or buck-passing delayed a connection: 3–6 months; unit head 2–3; criticism"),
+    Rule("P2-12", "第十二条", "unit slipped in a compliance-window inspection: 10% of annual bonus and rectification"),
+    Rule("P2-13", "第十三条", "non-standard service found by inspection or secret visit: corrected; repeated: transfer and criticism"),
+    Rule("P2-14", "第十四条", "any complaint reaching the company or above: the unit's award eligibility for the year cancelled (一票否决)"),
+)
+
+# 第十条: 4 classes, 17 items. code -> Chinese label.
+CATEGORIES = {
+    "service_attitude": "服务态度",
+    "service_standard": "服务规范",
+    "meter_reading": "抄表质量",
+    "business_charges": "营业收费",
+    "tariff": "电费电价",
+    "bill_collection": "催收电费",
+    "metering": "电能计量",
+    "connection": "报装接电",
+    "fault_handling": "故障处理",
+    "supply_quality": "供电质量",
+    "outage_notice": "停电公告",
+    "appliance_damage": "电器损坏",
+    "safety_hazard": "安全隐患",
+    "construction_quality": "施工质量",
+    "environment": "环保",
+    "grid_renovation": "电网改造",
+    "publicity": "宣传不到位",
+}
+CATEGORY_CLASSES = {
+    "服务规范类": ("service_attitude", "service_standard"),
+    "营销管理类": ("meter_reading", "business_charges", "tariff", "bill_collection", "metering", "connection"),
+    "运行维护类": (
+        "fault_handling", "supply_quality", "outage_notice", "appliance_damage",
+        "safety_hazard", "construction_quality", "environment", "grid_renovation",
+    ),
+    "供电方宣传责任类": ("publicity",),
+}
+
+CAUSES = {
+    "work_quality": "工作质量",  # 业务技能不熟、工作失误、工作疏漏
+    "attitude_poor": "态度欠佳",  # 态度冷淡、语言生硬
+    "attitude_bad": "态度恶劣",  # 语言粗暴、行为过激、争吵
+    "ten_prohibitions": "十个不准",
+    "ten_commitments": "十项承诺",
+}
+IMPACTS = {"general": "一般", "serious": "严重", "major": "重大"}
+ESCALATIONS = {
+    "none": "无",
+    "company": "公司行风办",
+    "city_bureau": "市局",
+    "regional_grid": "区域电网公司",
+    "state_grid": "国家电网公司",
+    "regulator": "电力监管机构",
+    "media": "媒体曝光",
+}
+P2_CASES = {
+    "window_harm": "服务窗口损害客户利益",
+    "connection_buck_passing": "推诿扯皮拖延报装接电",
+    "window_inspection": "规范化窗口检查滑坡",
+    "conduct_inspection": "检查暗访发现服务不规范",
+    "conduct_inspection_repeat": "检查暗访再次发现服务不规范",
+}
+
+FIELDS = (
+    Field("category", "choice", "complaint item of 第十条 (17 items)", ("投诉分类", "投诉类别", "投诉项目"), CATEGORIES, required=True),
+    Field("cause", "choice", "what caused the complaint (第二十四条)", ("投诉原因", "原因类型"), CAUSES),
+    Field("customer_loss", "bool", "the customer suffered a loss (造成客户利益损失)", ("客户损失", "造成客户损失")),
+    Field("impact", "choice", "social impact (第二十四条(四)); the result's grade", ("影响程度", "事件性质", "严重程度"), IMPACTS, default="general"),
+    Field("escalation", "choice", "highest level the complaint reached (第二十五条, P2 第十条)", ("投诉层级", "反映渠道级别"), ESCALATIONS, default="none"),
+    Field("main_responsible", "names", "主要责任者 (several separated by ;)", ("主要责任者", "主要责任人")),
+    Field("secondary_responsible", "names", "次要责任者", ("次要责任者", "次要责任人")),
+    Field("workshop_leader", "names", "车间领导、有关人员 of the direct responsible", ("车间领导",)),
+    Field("management_head", "names", "负有管理责任的部门负责人、有关人员", ("管理责任人", "部门负责人")),
+    Field("unit_chief", "names", "单位正职 (leadership responsibility)", ("单位正职",)),
+    Field("unit_deputy", "names", "分管副职 (leadership responsibility)", ("分管副职",)),
+    Field("other_responsible", "names", "other responsible persons (第二十四条(五)), assessed by analogy", ("其他责任人",)),
+    Field("unit_head", "names", "the unit's head (通报批评 of P1-26; P2 单位负责人)", ("单位负责人",)),
+    Field("falsified_reply", "bool", "the unit's reply was falsified, concealed or misreported (第二十六条)", ("弄虚作假", "不如实回复")),
+    Field("severe", "bool", "P2 情节严重", ("情节严重",)),
+    Field("rural_electrician", "bool", "P2 the person is a rural electrician (农村电工)", ("农村电工",)),
+    Field("p2_case", "choice", "P2 第十一条–第十三条 case, where the record is one", ("考核情形",), P2_CASES),
+    Field("appeal_ground", "choice", "P1 第十七条 return: not_our_remit", ("申诉理由", "退单理由"), {"not_our_remit": "不属于本单位处理范围"}),
+)
+
+LADDER_HELP = "a range of two steps on the sanction ladder"
+OUTSIDE = ("city_bureau", "regional_grid", "state_grid", "regulator", "media")
+
+
+@define
+class Parameters:
+    """Every figure of P1 and P2, at the regulation's value; overridable in the config."""
+
+    schedule: str = param("P1", rule="P2-10.1", article="零投诉办法第十条", doc="penalty schedule: P1 fines in yuan, or P2 bonus months (rural zero-complaint method)", choices=("P1", "P2"))
+    # -- time limits, 第十四条–第十九条
+    dispatch_hours: float = param(1, rule="P1-14", article="第十四条", doc="hours from acceptance to passing the ticket to the unit")
+    contact_working_days: int = param(1, rule="P1-15a", article="第十五条", doc="working days from dispatch to contacting the customer")
+    reply_working_days: int = param(4, rule="P1-15b", article="第十五条", doc="working days from dispatch to investigated and answered")
+    revisit_hours: float = param(24, rule="P1-16", article="第十六条", doc="hours from the unit's reply to the revisit")
+    return_working_days: int = param(1, rule="P1-17", article="第十七条", doc="working days from dispatch within which a ticket outside the remit may be returned")
+    # -- penalties, 第二十四条
+    ten_prohibitions_fine: tuple[int, ...] = param([], rule="P1-24.1", article="第二十四条(一)", doc="yuan [min, max] under 渝电监察[2005]7号, not in the seeds; [] reports the case for manual assessment")
+    ten_commitments_fine: tuple[int, ...] = param([], rule="P1-24.2", article="第二十四条(二)", doc="yuan [min, max] under 渝电营[2005]15号, not in the seeds; [] reports the case for manual assessment")
+    work_quality_fine: tuple[int, int] = param([100, 200], rule="P1-24.3.1.1", article="第二十四条(三)1(1)", doc="yuan, work quality, no loss to the customer")
+    work_quality_loss_fine: tuple[int, int] = param([200, 300], rule="P1-24.3.1.2", article="第二十四条(三)1(2)", doc="yuan, work quality, customer suffered a loss")
+    attitude_poor_fine: tuple[int, int] = param([200, 500], rule="P1-24.3.2.1", article="第二十四条(三)2(1)", doc="yuan, poor attitude")
+    attitude_bad_fine: tuple[int, int] = param([300, 600], rule="P1-24.3.2.2", article="第二十四条(三)2(2)", doc="yuan, bad attitude")
+    attitude_bad_suspension_months: int = param(1, rule="P1-24.3.2.2", article="第二十四条(三)2(2)", doc="months of suspension for study (待岗学习), exam before returning")
+    major_main_sanction: tuple[str, str] = param(["major_demerit", "dismissal"], rule="P1-24.4.1", article="第二十四条(四)1(1)", doc=f"main responsible, major impact: {LADDER_HELP}")
+    major_main_fine_min: int = param(800, rule="P1-24.4.1", article="第二十四条(四)1(1)", doc="yuan at least, main responsible, major impact")
+    major_secondary_sanction: tuple[str, str] = param(["demerit", "dismissal"], rule="P1-24.4.1", article="第二十四条(四)1(2)", doc=f"secondary responsible, major impact: {LADDER_HELP}")
+    major_secondary_fine_min: int = param(600, rule="P1-24.4.1", article="第二十四条(四)1(2)", doc="yuan at least, secondary responsible, major impact")
+    major_workshop_sanction: tuple[str, str] = param(["warning", "removal"], rule="P1-24.4.1", article="第二十四条(四)1(3)", doc=f"workshop leader and staff, major impact: {LADDER_HELP}")
+    major_workshop_fine_min: int = param(500, rule="P1-24.4.1", article="第二十四条(四)1(3)", doc="yuan at least, workshop leader and staff, major impact")
+    major_management_sanction: tuple[str, str] = param(["demerit", "demotion_post"], rule="P1-24.4.1", article="第二十四条(四)1(4)", doc=f"management department head and staff, major impact: {LADDER_HELP}")
+    major_management_fine_min: int = param(300, rule="P1-24.4.1", article="第二十四条(四)1(4)", doc="yuan at least, management department head and staff, major impact")
+    major_leadership_sanction: tuple[str, str] = param(["warning", "demotion_post"], rule="P1-24.4.1", article="第二十四条(四)1(5)", doc=f"unit chief and deputy in charge, major impact: {LADDER_HELP}")
+    major_leadership_fine_min: int = param(300, rule="P1-24.4.1", article="第二十四条(四)1(5)", doc="yuan at least, unit chief and deputy in charge, major impact")
+    serious_main_sanction: tuple[str, str] = param(["warning", "probation"], rule="P1-24.4.2", article="第二十四条(四)2(1)", doc=f"main responsible, serious impact, up to 留用察看一年: {LADDER_HELP}")
+    serious_main_fine_min: int = param(1000, rule="P1-24.4.2", article="第二十四条(四)2(1)", doc="yuan at least, main responsible, serious impact (the text sets more than for major; kept)")
+    serious_secondary_sanction: tuple[str, str] = param(["warning", "major_demerit"], rule="P1-24.4.2", article="第二十四条(四)2(2)", doc=f"secondary responsible, serious impact, up to 记大过: {LADDER_HELP}")
+    serious_secondary_fine_min: int = param(800, rule="P1-24.4.2", article="第二十四条(四)2(2)", doc="yuan at least, secondary responsible, serious impact")
+    serious_workshop_fine_min: int = param(600, rule="P1-24.4.2", article="第二十四条(四)2(3)", doc="yuan at least, workshop leader and staff, serious impact")
+    serious_management_fine_min: int = param(400, rule="P1-24.4.2", article="第二十四条(四)2(4)", doc="yuan at least, management department head and staff, serious impact")
+    serious_leadership_fine_min: int = param(400, rule="P1-24.4.2", article="第二十四条(四)2(5)", doc="yuan at least, deputy in charge, serious impact")
+    outside_escalations: tuple[str, ...] = param(list(OUTSIDE), rule="P1-25", article="第二十五条", doc="escalation levels outside the company, whose verified complaints are assessed double")
+    outside_multiplier: float = param(2, rule="P1-25", article="第二十五条", doc="factor on every yuan amount of a complaint made outside the company (加倍考核)")
+    falsified_reply_fine: int = param(500, rule="P1-26", article="第二十六条", doc="yuan per ticket from the unit whose reply was falsified")
+    assessment_period: str = param("half", rule="P1-27", article="第二十七条", doc="length of the marketing department's per-unit assessment", choices=("month", "quarter", "half", "year"))
+    # -- P2, 行风与服务工作零投诉考核办法
+    p2_company_person_bonus_months: int = param(6, rule="P2-10.1", article="零投诉办法第十条(一)", doc="months' bonus withheld from the direct responsible person")
+    p2_company_head_bonus_months: int = param(3, rule="P2-10.1", article="零投诉办法第十条(一)", doc="months' bonus withheld from the unit head")
+    p2_severe_person_bonus_months: int = param(12, rule="P2-10.2", article="零投诉办法第十条(二)", doc="months' bonus withheld from the direct responsible person, 情节严重 (and transfer)")
+    p2_severe_head_bonus_months: int = param(6, rule="P2-10.2", article="零投诉办法第十条(二)", doc="months' bonus withheld from the unit head, 情节严重")
+    p2_severe_unit_bonus_pct: int = param(10, rule="P2-10.2", article="零投诉办法第十条(二)", doc="percent of the unit's annual bonus withheld, 情节严重")
+    p2_above_escalations: tuple[str, ...] = param(list(OUTSIDE), rule="P2-10.3", article="零投诉办法第十条(三)", doc="escalation levels of the top tier (市局, 电网公司, media)")
+    p2_above_person_sanction: str = param("probation", rule="P2-10.3", article="零投诉办法第十条(三)", doc="sanction of a staff member (开除留用 = probation)", choices=("warning", "demerit", "major_demerit", "demotion_grade", "demotion_post", "removal", "probation", "dismissal"))
+    p2_above_head_bonus_months: tuple[int, int] = param([6, 12], rule="P2-10.3", article="零投诉办法第十条(三)", doc="months' bonus withheld from the unit head [min, max] (and a warning or above)")
+    p2_above_unit_bonus_pct: tuple[int, int] = param([10, 20], rule="P2-10.3", article="零投诉办法第十条(三)", doc="percent of the unit's annual bonus withheld [min, max] (and rectification)")
+    p2_window_person_bonus_months: tuple[int, int] = param([3, 6], rule="P2-11", article="零投诉办法第十一条", doc="months' bonus withheld from each responsible person [min, max]")
+    p2_window_head_bonus_months: tuple[int, int] = param([2, 3], rule="P2-11", article="零投诉办法第十一条", doc="months' bonus withheld from the unit head [min, max]")
+    p2_inspection_unit_bonus_pct: int = param(10, rule="P2-12", article="零投诉办法第十二条", doc="percent of the unit's annual bonus withheld when it slipped in a window inspection")
+    p2_veto_escalations: tuple[str, ...] = param(["company", *OUTSIDE], rule="P2-14", article="零投诉办法第十四条", doc="escalation levels at which a complaint vetoes the unit's awards for the year")

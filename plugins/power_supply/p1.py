@@ -1,0 +1,235 @@
+"""P1 供电公司客户投诉管理考核办法 (seed 002): what counts, time limits, return, penalties.
+
+Each function is one clause, named after it; ``p`` is the plugin's Parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from policy.core.calendar import SAME_DAY, hours, working_days
+from policy.core.model import Appeal, Classification, Consequence, Deadline, PeriodConsequence
+from policy.core.periods import Tally
+from policy.core.records import FieldError
+
+
+def p1_9_counted(record) -> Classification:
+    """第九条: counted only when verified true and the supply unit is responsible."""
+    counted = bool(record.verified) and bool(record.responsible)
+    if counted:
+        reason = None
+    elif not record.verified:
+        reason = "not verified true (经查属实): not counted"
+    else:
+        reason = "not the supply unit's responsibility: not counted"
+    return Classification(counted, record.category, record.impact, ("P1-9",), reason=reason)
+
+
+def p1_time_limits(record, p, calendar, as_of) -> list[Deadline]:
+    """第十四条–第十九条, each from its own start event."""
+    return [
+        # 第十四条: 95598 passes the ticket to the unit within 1 hour.
+        calendar.deadline("P1-14", "dispatch", record.received_at, hours(p.dispatch_hours), record.dispatched_at, as_of),
+        # 第十五条: contact within 1 working day, answered within 4 (extendable, with approval).
+        calendar.deadline(
+            "P1-15a", "contact_customer", record.dispatched_at, working_days(p.contact_working_days), record.contacted_at, as_of
+        ),
+        calendar.deadline(
+            "P1-15b", "investigate_and_reply", record.dispatched_at, working_days(p.reply_working_days),
+            record.replied_at, as_of, extended_until=record.extended_until,
+        ),
+        # 第十六条: revisit within 24 hours of the unit's reply.
+        calendar.deadline("P1-16", "revisit", record.replied_at, hours(p.revisit_hours), record.revisited_at, as_of),
+        *p1_17_return_limit(record, p, calendar, as_of),
+        *p1_19_report_limit(record, calendar, as_of),
+    ]
+
+
+def p1_17_return_limit(record, p, calendar, as_of) -> Iterable[Deadline]:
+    """第十七条: a ticket outside the remit is returned within 1 working day of dispatch."""
+    if record.returned_at is None and record.appeal_ground is None:
+        return ()
+    return (
+        calendar.deadline(
+            "P1-17", "return_outside_remit", record.dispatched_at, working_days(p.return_working_days),
+            _return_time(record), as_of,
+        ),
+    )
+
+
+def p1_19_report_limit(record, calendar, as_of) -> Iterable[Deadline]:
+    """第十九条: a serious or major event is reported to marketing the same day."""
+    if record.impact not in ("serious", "major"):
+        return ()
+    return (calendar.deadline("P1-19", "report_to_marketing", record.received_at, SAME_DAY, record.reported_at, as_of),)
+
+
+def _return_time(record):
+    return record.returned_at or record.appeal_filed_at
+
+
+def p1_17_return(record, deadlines) -> Appeal | None:
+    """第十七条: the only appeal of P1. In time: re-dispatched, the unit not assessed."""
+    if record.returned_at is None and record.appeal_ground is None:
+        return None
+    limit = next((d for d in deadlines if d.rule == "P1-17"), None)
+    if _return_time(record) is None:
+        return Appeal("refused", "P1-17", "no return time given: the return cannot be judged in time")
+    if limit is None or limit.status == "not_applicable":
+        return Appeal("refused", "P1-17", "the ticket has no dispatch time to count the 1 working day from")
+    if limit.status == "met":
+        return Appeal("accepted", "P1-17", "returned with reasons within the limit: re-dispatched, this unit is not assessed")
+    return Appeal("refused", "P1-17", f"returned after the limit ({limit.due.isoformat()}): the unit stays responsible")
+
+
+def p1_penalties(record, p) -> list[Consequence]:
+    """第二十四条 for a counted complaint; (四) replaces (三) for the roles it names."""
+    if record.impact == "major":
+        out = p1_24_4_1_major(record, p)
+    elif record.impact == "serious":
+        out = p1_24_4_2_serious(record, p)
+    else:
+        out = p1_24_general(record, p)
+    out += p1_24_5_others(record)
+    return out
+
+
+def _person(record) -> str | None:
+    return record.person
+
+
+def p1_24_general(record, p) -> list[Consequence]:
+    """第二十四条(一)–(三): per cause, on the responsible person."""
+    cause = record.cause
+    person = _person(record)
+    if cause is None:
+        raise FieldError("cause", "cause is needed to assess a counted complaint of general impact: "
+                         "work_quality, attitude_poor, attitude_bad, ten_prohibitions or ten_commitments")
+    if cause == "ten_prohibitions":
+        return [_refer("P1-24.1", person, p.ten_prohibitions_fine, "assess under 渝电监察[2005]7号 (十个不准), not in the seeds")]
+    if cause == "ten_commitments":
+        return [_refer("P1-24.2", person, p.ten_commitments_fine, "assess under 渝电营[2005]15号 (十项承诺), not in the seeds")]
+    if cause == "work_quality":
+        if record.customer_loss:
+            return [_fine("P1-24.3.1.2", person, "responsible_person", p.work_quality_loss_fine)]
+        return [_fine("P1-24.3.1.1", person, "responsible_person", p.work_quality_fine)]
+    if cause == "attitude_poor":
+        return [_fine("P1-24.3.2.1", person, "responsible_person", p.attitude_poor_fine)]
+    # attitude_bad
+    return [
+        _fine("P1-24.3.2.2", person, "responsible_person", p.attitude_bad_fine),
+        Consequence(
+            "P1-24.3.2.2", person, "responsible_person", "suspension_months",
+            p.attitude_bad_suspension_months, p.attitude_bad_suspension_months,
+            note="待岗学习; back to post only after passing the company's exam",
+        ),
+    ]
+
+
+def _main(record) -> tuple[str, ...]:
+    # The ticket's responsible person is the main responsible unless others are named.
+    if record.main_responsible:
+        return record.main_responsible
+    return (record.person,) if record.person else ()
+
+
+def p1_24_4_1_major(record, p) -> list[Consequence]:
+    """第二十四条(四)1: major impact, by role."""
+    rule = "P1-24.4.1"
+    return [
+        *_role(rule, _main(record), "main_responsible", p.major_main_sanction, p.major_main_fine_min),
+        *_role(rule, record.secondary_responsible, "secondary_responsible", p.major_secondary_sanction, p.major_secondary_fine_min),
+        *_role(rule, record.workshop_leader, "workshop_leader", p.major_workshop_sanction, p.major_workshop_fine_min),
+        *_role(rule, record.management_head, "management_head", p.major_management_sanction, p.major_management_fine_min),
+        *_role(rule, record.unit_chief, "unit_chief", p.major_leadership_sanction, p.major_leadership_fine_min),
+        *_role(rule, record.unit_deputy, "unit_deputy", p.major_leadership_sanction, p.major_leadership_fine_min),
+    ]
+
+
+def p1_24_4_2_serious(record, p) -> list[Consequence]:
+    """第二十四条(四)2: serious impact, by role; (5) names the deputy in charge only."""
+    rule = "P1-24.4.2"
+    return [
+        *_role(rule, _main(record), "main_responsible", p.serious_main_sanction, p.serious_main_fine_min),
+        *_role(rule, record.secondary_responsible, "secondary_responsible", p.serious_secondary_sanction, p.serious_secondary_fine_min),
+        *_role(rule, record.workshop_leader, "workshop_leader", None, p.serious_workshop_fine_min),
+        *_role(rule, record.management_head, "management_head", None, p.serious_management_fine_min),
+        *_role(rule, record.unit_deputy, "unit_deputy", None, p.serious_leadership_fine_min),
+    ]
+
+
+def p1_24_5_others(record) -> list[Consequence]:
+    """第二十四条(五): other responsible persons, by analogy level by level: for a person."""
+    return [
+        Consequence("P1-24.5", name, "other_responsible", "refer",
+                    note="assess by analogy with the clauses above, level by level (参照上述条款逐级进行考核)")
+        for name in record.other_responsible or ()
+    ]
+
+
+def p1_25_outside_channel(record, p, consequences: list[Consequence]) -> list[Consequence]:
+    """第二十五条: a verified complaint to a supervision channel outside the company: double."""
+    if record.escalation not in p.outside_escalations:
+        return consequences
+    return [c.scaled(p.outside_multiplier, "P1-25") for c in consequences]
+
+
+def p1_26_falsified_reply(record, p) -> list[Consequence]:
+    """第二十六条: 500 yuan per ticket from the unit, and criticism of the unit and its head."""
+    if not record.falsified_reply:
+        return []
+    unit = record.unit
+    out = [
+        Consequence("P1-26", unit, "unit", "fine", p.falsified_reply_fine, p.falsified_reply_fine),
+        Consequence("P1-26", unit, "unit", "criticism", note="通报批评"),
+    ]
+    out += [Consequence("P1-26", head, "unit_head", "criticism", note="通报批评") for head in record.unit_head or ()]
+    return out
+
+
+def _fine(rule: str, party, role: str, amount) -> Consequence:
+    low, high = amount
+    return Consequence(rule, party, role, "fine", low, high)
+
+
+def _refer(rule: str, party, amount, note: str) -> Consequence:
+    low, high = (amount[0], amount[-1]) if amount else (None, None)
+    return Consequence(rule, party, "responsible_person", "refer", low, high, note=note)
+
+
+def _role(rule: str, names, role: str, sanction, fine_min) -> list[Consequence]:
+    out = []
+    for name in names or ():
+        if sanction is not None:
+            out.append(Consequence(rule, name, role, "sanction", sanction[0], sanction[1]))
+        out.append(Consequence(rule, name, role, "fine", fine_min, None))
+    return out
+
+
+def p1_27_tallies(record, result, calendar) -> list[Tally]:
+    """第二十七条: what each counted, assessed ticket adds to its unit's half-year statistics."""
+    if not result.classification.counted or result.appeal.status == "accepted":
+        return []
+    fines = [c for c in result.consequences if c.kind == "fine"]
+    low = sum(c.min or 0 for c in fines)
+    high = None if any(c.max is None for c in fines) else sum(c.max for c in fines)
+    return [Tally(("P1-27", record.unit), calendar.local_date(record.received_at), low, high)]
+
+
+def p1_27_half_year(ledger, periods, p) -> list[PeriodConsequence]:
+    """第二十七条: per unit and period, the count and fines behind marketing's proposal."""
+    out = []
+    for period in periods.of(p.assessment_period):
+        for key in ledger.keys("P1-27"):
+            entry = ledger.total(key, period)
+            if not entry.count:
+                continue
+            high = "no upper bound" if entry.amount_max is None else f"{entry.amount_max:g}"
+            out.append(
+                PeriodConsequence(
+                    "P1-27", key[1], "unit", "refer", period.label, count=entry.count,
+                    note=f"{entry.count} counted complaints; fines on its staff {entry.amount_min:g}–{high} yuan: "
+                    "marketing proposes the assessment, the 优质服务领导小组 approves",
+                )
+            )
+    return out

@@ -23,7 +23,7 @@ from attrs import define, field
 from cattrs.preconf.tomllib import make_converter
 
 from .calendar import WorkCalendar
-from .regulation import Regulation, parameter_docs
+from .regulation import ParameterValueError, Regulation, parameter_docs
 
 DEFAULT_PATH = "policy.toml"
 ENV_VAR = "POLICY_CONFIG"
@@ -125,7 +125,7 @@ def _converter() -> cattrs.Converter:
     conv.register_structure_hook(str, structure_str)
     conv.register_structure_hook(bool, structure_bool)
     conv.register_structure_hook_func(
-        lambda t: t is dict[int, YearSchedule],
+        lambda t: t == dict[int, YearSchedule],
         lambda value, _: {structure_year(k, int): conv.structure(v, YearSchedule) for k, v in value.items()},
     )
     return conv
@@ -138,6 +138,8 @@ def _messages(exc: Exception, prefix: str) -> list[str]:
     """cattrs' nested errors as "key.path: what is wrong" lines."""
 
     def describe(e: BaseException, _type: Any) -> str:
+        if isinstance(e, ParameterValueError):
+            return f"{e.name}\x00{e}"
         if isinstance(e, cattrs.ForbiddenExtraKeysError):
             return f"unknown key(s) {', '.join(sorted(e.extra_fields))}"
         if isinstance(e, KeyError):
@@ -149,6 +151,9 @@ def _messages(exc: Exception, prefix: str) -> list[str]:
         message, _, where = line.rpartition(" @ ")
         where = where.removeprefix("$").lstrip(".")
         where = re.sub(r"\[(\d+)\]", r"[\1]", where)
+        if "\x00" in message:  # a parameter's own check: name the parameter in the key
+            name, message = message.split("\x00", 1)
+            where = ".".join(p for p in (where, name) if p)
         key = ".".join(p for p in (prefix, where) if p)
         if message.startswith("unknown key(s) "):
             names = message.removeprefix("unknown key(s) ").split(", ")

@@ -67,30 +67,46 @@ def param(
     )
 
 
+class ParameterValueError(ValueError):
+    """An impossible parameter value; ``name`` is the parameter, so errors can name the key."""
+
+    def __init__(self, name: str, message: str):
+        super().__init__(message)
+        self.name = name
+
+
 def _validate(choices: Sequence[str] | None):
     def check(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
-        if choices is not None and value not in choices:
-            raise ValueError(f"must be one of {', '.join(map(repr, choices))}, not {value!r}")
-        items = value if isinstance(value, tuple) else (value,)
-        for item in items:
-            if isinstance(item, bool):
-                continue
-            if isinstance(item, (int, float)) and item < 0:
-                raise ValueError(f"must not be negative, not {item!r}")
-        if isinstance(value, tuple) and len(value) == 2:
-            low, high = value
-            if isinstance(low, str):
-                for step in value:
-                    if step not in SANCTION_LADDER:
-                        raise ValueError(
-                            f"{step!r} is not a sanction step; steps are {', '.join(SANCTION_LADDER)}"
-                        )
-                if SANCTION_LADDER.index(low) > SANCTION_LADDER.index(high):
-                    raise ValueError(f"range {list(value)!r} runs backwards on the sanction ladder")
-            elif low > high:
-                raise ValueError(f"range {list(value)!r}: the minimum is above the maximum")
+        try:
+            _check(value, choices)
+        except ValueError as e:
+            raise ParameterValueError(attribute.name, str(e)) from None
 
     return check
+
+
+def _check(value: Any, choices: Sequence[str] | None) -> None:
+    """Numbers not negative; a two-element range not backwards; a choice among choices."""
+    if choices is not None and value not in choices:
+        raise ValueError(f"must be one of {', '.join(map(repr, choices))}, not {value!r}")
+    items = value if isinstance(value, tuple) else (value,)
+    for item in items:
+        if isinstance(item, bool):
+            continue
+        if isinstance(item, (int, float)) and item < 0:
+            raise ValueError(f"must not be negative, not {item!r}")
+    if isinstance(value, tuple) and len(value) == 2:
+        low, high = value
+        if isinstance(low, str):
+            for step in value:
+                if step not in SANCTION_LADDER:
+                    raise ValueError(
+                        f"{step!r} is not a sanction step; steps are {', '.join(SANCTION_LADDER)}"
+                    )
+            if SANCTION_LADDER.index(low) > SANCTION_LADDER.index(high):
+                raise ValueError(f"range {list(value)!r} runs backwards on the sanction ladder")
+        elif low > high:
+            raise ValueError(f"range {list(value)!r}: the minimum is above the maximum")
 
 
 def parameter_docs(parameters: type) -> list[dict[str, Any]]:

@@ -96,18 +96,22 @@ def run(
     as_of: str = "2026-12-31T00:00",
     period: str | None = None,
     roster: Sequence[Mapping[str, Any]] = (),
-    modules: Sequence[ModuleType] = (),
+    modules: Sequence[ModuleType] = (),  # extra plugin modules: a regulation or local hooks
     source: str = "test",
 ) -> Outcome:
     """Evaluate ``records`` (raw rows as a reader yields them) with a config built from args."""
-    found = discover(enabled=[p for p in plugins])
+    found = discover(enabled=list(plugins))
+    enabled = list(plugins)
     for module in modules:
         if not register_module(found, module):
             raise AssertionError(f"module {module.__name__} did not register: {found.failures}")
+        info = found.info[next(reversed(found.info))]
+        if info.regulation is not None:
+            enabled.append(info.regulation.name)  # a regulation under test is enabled
     if found.failures:
         raise AssertionError(f"plugins failed to load: {found.failures}")
     data = {
-        "policy": {"plugins": list(plugins), "timezone": timezone},
+        "policy": {"plugins": enabled, "timezone": timezone},
         "calendar": dict(calendar or {}),
         "plugins": {k: dict(v) for k, v in (params or {}).items()},
     }

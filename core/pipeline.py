@@ -89,6 +89,7 @@ class Engine:
             name: Industry(plugins.regulations[name], config.parameters[name], plugins, config)
             for name in config.policy.plugins
         }
+        self._only = next(iter(self.industries.values())) if len(self.industries) == 1 else None
         self.articles = articles_of({n: i.regulation for n, i in self.industries.items()})
         self.records = 0
         self.evaluated = 0
@@ -102,11 +103,10 @@ class Engine:
     # -- one ticket -------------------------------------------------------------------
 
     def _industry_of(self, raw: Mapping[str, Any]) -> Industry:
-        if len(self.industries) == 1:
-            return next(iter(self.industries.values()))
         for h in INDUSTRY_HEADERS:
             name = raw.get(h)
             if name not in (None, ""):
+                # A record that names its industry is never evaluated under another one.
                 name = str(name).strip()
                 industry = self.industries.get(name)
                 if industry is None:
@@ -115,6 +115,8 @@ class Engine:
                         f"{name!r} is not an enabled plugin; enabled: {', '.join(self.industries)}",
                     )
                 return industry
+        if len(self.industries) == 1:
+            return self._only
         raise FieldError(
             "industry",
             f"required when several plugins are enabled: one of {', '.join(self.industries)}",

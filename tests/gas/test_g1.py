@@ -1,0 +1,167 @@
+"""G1 燃气有限责任公司投诉考核管理办法: the flow of 第四条 and the penalties of 第五条."""
+
+import random
+
+import pytest
+
+from policy.core.testing import run
+
+BASE = {
+    "id": "Q1",
+    "received_at": "2026-03-02 09:00",
+    "due_at": "2026-03-05 17:00",
+    "dispatched_at": "2026-03-02 10:00",
+    "contacted_at": "2026-03-02 11:00",
+    "resolved_at": "2026-03-04 16:00",
+    "replied_at": "2026-03-04 17:00",
+    "clerk": "综合部小王",
+    "person": "维修班老李",
+    "department_manager": "客服部刘经理",
+    "department": "客服部",
+}
+
+
+def outcome(*tickets, params=None, **fields):
+    return run(list(tickets) or [{**BASE, **fields}], plugins=["gas"], params=params and {"gas": params},
+               as_of="2026-04-01T00:00")
+
+
+def status(o, rule, ticket="Q1"):
+    return o.deadline(ticket, rule)["status"]
+
+
+# -- 第四条: the flow ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("dispatched", "expected"), [("2026-03-02 11:00", "met"), ("2026-03-02 11:01", "breached")])
+def test_g1_4_1_transfer_immediately_means_two_hours_by_default(dispatched, expected):
+    o = outcome(dispatched_at=dispatched)
+    assert status(o, "G1-4.1") == expected
+    assert o.deadline("Q1", "G1-4.1")["limit"] == "2 hours"
+
+
+def test_g1_4_1_immediately_is_a_company_parameter():
+    o = outcome(params={"transfer_hours": 0.5}, dispatched_at="2026-03-02 09:31")
+    assert (o.deadline("Q1", "G1-4.1")["due"], status(o, "G1-4.1")) == ("2026-03-02T09:30:00+08:00", "breached")
+
+
+@pytest.mark.parametrize(("contacted", "expected"), [("2026-03-02 12:00", "met"), ("2026-03-02 12:01", "breached")])
+def test_g1_4_2_contact_immediately_after_the_transfer(contacted, expected):
+    assert status(outcome(contacted_at=contacted), "G1-4.2") == expected
+
+
+@pytest.mark.parametrize(("resolved", "expected"), [("2026-03-05 17:00", "met"), ("2026-03-05 17:01", "breached")])
+def test_g1_4_3_handled_before_the_tickets_own_due_time_to_the_minute(resolved, expected):
+    assert status(outcome(resolved_at=resolved, replied_at=None), "G1-4.3") == expected
+
+
+def test_g1_4_3_without_a_due_time_is_not_applicable_and_says_why():
+    d = outcome(due_at=None).deadline("Q1", "G1-4.3")
+    assert (d["status"], d["limit"]) == ("not_applicable", "the ticket carries no due time")
+
+
+def test_g1_4_3_open_and_overdue():
+    o = run([{**BASE, "resolved_at": None, "replied_at": None}], plugins=["gas"], as_of="2026-03-05T17:00")
+    assert status(o, "G1-4.3") == "open"
+    o = run([{**BASE, "resolved_at": None, "replied_at": None}], plugins=["gas"], as_of="2026-03-05T17:01")
+    assert status(o, "G1-4.3") == "overdue"
+
+
+def test_g1_4_4_revisit_not_assessed_unless_the_company_sets_a_limit():
+    assert status(outcome(), "G1-4.4") == "not_applicable"
+    # Form returned Friday 2025-09-26; 1 working day runs to Sunday 09-28 (National Day 调休).
+    o = outcome(params={"revisit_working_days": 1}, received_at="2025-09-25 09:00", dispatched_at="2025-09-25 09:30",
+                contacted_at=None, due_at="2025-09-30 17:00", resolved_at="2025-09-26 15:00",
+                replied_at="2025-09-26 16:00", revisited_at="2025-09-29 09:00")
+    d = o.deadline("Q1", "G1-4.4")
+    assert (d["due"], d["status"]) == ("2025-09-29T00:00:00+08:00", "breached")
+
+
+# -- 第五条: penalties that follow from the stages -----------------------------------------
+
+
+def test_no_late_stage_no_fine():
+    assert outcome().result("Q1")["consequences"] == []
+
+
+def test_g1_5_2_late_transfer_that_made_the_ticket_overdue_fines_the_clerk():
+    o = outcome(dispatched_at="2026-03-05 16:30", resolved_at="2026-03-06 10:00", replied_at="2026-03-06 11:00")
+    c = o.consequence("Q1", "G1-5.2", kind="fine")
+    assert (c["party"], c["role"], c["min"], c["max"]) == ("综合部小王", "clerk", 50, 100)
+    # The department still got it before the due time, and let it go overdue too (5.5).
+    assert len(o.consequences("Q1", "G1-5.5")) == 2
+
+
+def test_g1_5_5_not_when_the_ticket_reached_the_department_only_after_its_due_time():
+    o = outcome(dispatched_at="2026-03-05 17:00", resolved_at="2026-03-06 10:00", replied_at="2026-03-06 11:00")
+    assert o.consequence("Q1", "G1-5.2", kind="fine")["party"] == "综合部小王"
+    assert not o.consequences("Q1", "G1-5.5")
+
+
+def test_g1_5_2_late_transfer_alone_is_not_fined():
+    o = outcome(dispatched_at="2026-03-02 12:00")
+    assert status(o, "G1-4.1") == "breached" and not o.consequences("Q1", "G1-5.2")
+
+
+def test_g1_5_2_no_timely_reply_after_handling():
+    o = outcome(replied_at="2026-03-05 17:01")
+    assert status(o, "G1-5.2") == "breached"
+    assert o.consequence("Q1", "G1-5.2", kind="fine")["party"] == "综合部小王"
+
+
+def test_g1_5_2_serious_case_is_also_referred():
+    o = outcome(replied_at="2026-03-06 09:00", serious="是")
+    assert o.consequence("Q1", "G1-5.2", kind="refer")["party"] == "综合部小王"
+
+
+def test_g1_5_5_department_let_the_ticket_go_overdue():
+    o = outcome(resolved_at="2026-03-05 17:01", replied_at="2026-03-05 18:00")
+    got = {(c["party"], c["role"], c["min"], c["max"]) for c in o.consequences("Q1", "G1-5.5")}
+    assert got == {("维修班老李", "responsible_person", 100, 500), ("客服部刘经理", "department_manager", 100, 500)}
+
+
+def test_g1_5_3_internal_cause_with_bad_impact():
+    o = outcome(internal_cause="是", bad_impact="是", person="甲;乙")
+    got = {(c["party"], c["role"]) for c in o.consequences("Q1", "G1-5.3")}
+    assert got == {("客服部刘经理", "department_manager"), ("甲", "responsible_person"), ("乙", "responsible_person")}
+    assert not outcome(internal_cause="是", bad_impact="否").consequences("Q1", "G1-5.3")
+
+
+def test_g1_5_4_second_complaint_on_the_same_matter_doubles_whatever_the_order():
+    first = {**BASE, "id": "Q1", "event_key": "小区停气", "internal_cause": "是", "bad_impact": "是"}
+    second = {**BASE, "id": "Q2", "event_key": "小区停气", "internal_cause": "是", "bad_impact": "是",
+              "received_at": "2026-03-10 09:00", "due_at": "2026-03-12 17:00", "dispatched_at": "2026-03-10 10:00",
+              "contacted_at": None, "resolved_at": "2026-03-11 10:00", "replied_at": "2026-03-11 11:00"}
+    other = {**second, "id": "Q3", "event_key": "别的事"}
+    tickets = [first, second, other]
+    for _ in range(3):
+        random.shuffle(tickets)
+        o = outcome(*tickets)
+        assert o.result("Q2")["repeat_of"] == "Q1" and "repeat_of" not in o.result("Q1")
+        c = o.consequence("Q2", "G1-5.3", role="department_manager")
+        assert (c["min"], c["max"], c["adjusted_by"]) == (200, 1000, ["G1-5.4"])
+        assert o.consequence("Q1", "G1-5.3", role="department_manager")["max"] == 500
+        assert o.consequence("Q3", "G1-5.3", role="department_manager")["max"] == 500
+
+
+def test_amounts_are_parameters():
+    o = outcome(params={"overdue_fine": [200, 300]}, resolved_at="2026-03-06 09:00", replied_at="2026-03-06 10:00")
+    assert o.consequence("Q1", "G1-5.5", role="department_manager")["max"] == 300
+
+
+# -- 第五条1: monthly department counts ---------------------------------------------------------
+
+
+def test_g1_5_1_monthly_counts_per_department_and_configured_points():
+    tickets = [
+        {**BASE, "id": "A"},
+        {**BASE, "id": "B", "resolved_at": "2026-03-06 09:00", "replied_at": "2026-03-06 10:00"},
+        {**BASE, "id": "C", "department": "管网部", "received_at": "2026-04-01 09:00", "due_at": "2026-04-03 17:00",
+         "dispatched_at": "2026-04-01 09:30", "resolved_at": "2026-04-02 09:00", "replied_at": "2026-04-02 10:00"},
+    ]
+    o = outcome(*tickets)
+    got = {(p["party"], p["period"], p["count"]) for p in o.periods("G1-5.1")}
+    assert got == {("客服部", "2026-03", 2), ("管网部", "2026-04", 1)}
+    assert "1 overdue" in o.periods("G1-5.1", party="客服部")[0]["note"]
+    scored = outcome(*tickets, params={"monthly_points_per_complaint": 1, "monthly_points_per_overdue": 2})
+    assert "4 points deducted" in scored.periods("G1-5.1", party="客服部")[0]["note"]

@@ -161,6 +161,8 @@ class TableWriter(Writer):
                 x = as_dict(p, self.articles)
                 count = f"  ({x['count']} counted)" if x.get("count") is not None else ""
                 w(f"    {x['period']:<9}{x['kind']:<15}{_amount(x):<24}{(x['party'] or '-') + ' (' + x['role'] + ')':<28}{x['rule']} {x['article'] or ''}{count}\n")
+                if x.get("note"):
+                    w(f"{'':<13}{x['note']}\n")
         if errors:
             w("\nRejected\n")
             for e in errors:

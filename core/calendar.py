@@ -219,6 +219,18 @@ class WorkCalendar:
         return Deadline(rule, stage, due, done_at, judge(due, done_at, as_of), str(limit), extended)
 
 
+def months_after(d: date, n: int) -> date:
+    """第二百零二条: the last day of a period of ``n`` months that starts on ``d``.
+
+    It is the corresponding day of the n-th month after; where that month has no such day
+    (a period from 11-30 ending in February), the month's last day.
+    """
+    month_index = d.month - 1 + n
+    year, month = d.year + month_index // 12, month_index % 12 + 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - ONE_DAY).day
+    return date(year, month, min(d.day, last))
+
+
 def judge(due: datetime, done_at: datetime | None, as_of: datetime) -> str:
     """met / breached for a stage done, open / overdue for one not done by ``as_of``."""
     if done_at is not None:

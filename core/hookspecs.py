@@ -57,11 +57,12 @@ def policy_regulation():
 
 
 @hookspec(firstresult=True)
-def policy_classify(record, params, history):
+def policy_classify(record, params, history, calendar):
     """Say what the ticket is: counted or not, its category and grade.
 
     ``history`` (:class:`policy.core.pipeline.History`) holds what ``policy_history``
-    recorded about every ticket of the run, for rules on repeated complaints.
+    recorded about every ticket of the run, for rules on repeated complaints;
+    ``calendar`` gives local dates and month periods (``months_after``) for their windows.
 
     Returns a :class:`policy.core.model.Classification`. First result.
     """

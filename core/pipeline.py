@@ -176,7 +176,7 @@ class Engine:
 
     def _evaluate(self, industry: Industry, record: Record) -> Result:
         params = industry.params
-        classification = industry.classify(record=record, params=params, history=industry.history)
+        classification = industry.classify(record=record, params=params, history=industry.history, calendar=self.calendar)
         if classification is None:
             classification = Classification(counted=False, reason="no plugin classified this ticket")
         deadlines = [

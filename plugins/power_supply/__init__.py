@@ -2,8 +2,10 @@
 
 P1 供电公司客户投诉管理考核办法 decides what counts, the time limits, the return of a ticket
 and the fines; P2 行风与服务工作零投诉考核办法 is the alternative penalty schedule
-(``schedule = "P2"``). The clauses live in :mod:`.p1` and :mod:`.p2`; this module only
-connects them to the core's hooks. Fields and parameters: :mod:`.declarations`.
+(``schedule = "P2"``); P3 供电局客户投诉举报管理办法 第四条 adds the service commitments'
+limits; P4 优质服务管理及考核办法 scores inspection sheets (``record_type = inspection``).
+The clauses live in :mod:`.p1` … :mod:`.p4`; this module only connects them to the core's
+hooks. Fields and parameters: :mod:`.declarations`.
 """
 
 from __future__ import annotations
@@ -11,13 +13,16 @@ from __future__ import annotations
 from policy.core.hookspecs import hookimpl
 from policy.core.regulation import Regulation
 
-from . import p1, p2
+from policy.core.records import FieldError
+
+from . import p1, p2, p3, p4
 from .declarations import FIELDS, RULES, Parameters
 
 REGULATION = Regulation(
     name="power_supply",
     title="供电公司客户投诉管理考核办法 / 行风与服务工作零投诉考核办法",
-    source="seed 002 (P1, 第一条–第三十一条); seed 000 first article (P2, 第十条–第十四条)",
+    source="seed 002 (P1, 第一条–第三十一条; P3, 投诉举报管理办法第四条); seed 000 first article (P2, 第十条–第十四条); "
+    "seeds 001/002 (P4, 优质服务管理及考核办法)",
     rules=RULES,
     fields=FIELDS,
     parameters=Parameters,
@@ -30,14 +35,24 @@ def policy_regulation():
     return REGULATION
 
 
+def _inspection(record) -> bool:
+    return record.record_type == "inspection"
+
+
 @hookimpl
-def policy_classify(record):
+def policy_classify(record, params):
+    if _inspection(record):
+        return p4.p4_classify(record, params)
+    if record.category is None:
+        raise FieldError("category", "required for a complaint: one of the 17 items of 第十条 (code or Chinese label)")
     return p1.p1_9_counted(record)
 
 
 @hookimpl
 def policy_deadlines(record, params, calendar, as_of):
-    return p1.p1_time_limits(record, params, calendar, as_of)
+    if _inspection(record):
+        return []
+    return p1.p1_time_limits(record, params, calendar, as_of) + p3.p3_commitments(record, params, calendar, as_of)
 
 
 @hookimpl
@@ -46,7 +61,9 @@ def policy_appeal(record, deadlines):
 
 
 @hookimpl
-def policy_consequences(record, classification, appeal, params):
+def policy_consequences(record, classification, deadlines, appeal, params):
+    if _inspection(record):
+        return p4.p4_4_2_station_head_fine(record, classification, params) + p4.p4_4_3_rules_breach(record)
     out = []
     # P2 第十二条/第十三条 are inspection findings, not complaints: no verification needed.
     if params.schedule == "P2":
@@ -56,6 +73,7 @@ def policy_consequences(record, classification, appeal, params):
     if params.schedule == "P1":
         if assessed:
             out += p1.p1_penalties(record, params)
+            out += p3.p3_broken_commitment(record, params, deadlines, out)
         out += p1.p1_26_falsified_reply(record, params)
         if classification.counted:
             out = p1.p1_25_outside_channel(record, params, out)

@@ -41,6 +41,15 @@ RULES = (
     Rule("P2-12", "第十二条", "unit slipped in a compliance-window inspection: 10% of annual bonus and rectification"),
     Rule("P2-13", "第十三条", "non-standard service found by inspection or secret visit: corrected; repeated: transfer and criticism"),
     Rule("P2-14", "第十四条", "any complaint reaching the company or above: the unit's award eligibility for the year cancelled (一票否决)"),
+    Rule("P3-4.10", "投诉举报管理办法第四条(十)", "supply plan answered: resident 3, low voltage 7, high voltage 15 (single) / 30 (dual) working days"),
+    Rule("P3-4.11", "投诉举报管理办法第四条(十一)", "resident connected within 3 working days of acceptance and formalities"),
+    Rule("P3-4.12", "投诉举报管理办法第四条(十二)", "non-resident connected within 5 working days of acceptance"),
+    Rule("P3-4.13", "投诉举报管理办法第四条(十三)", "planned maintenance outage publicly notified at least 7 days before"),
+    Rule("P3-4.14", "投诉举报管理办法第四条(十四)", "fault repair service 24 hours a day"),
+    Rule("P3-4.15", "投诉举报管理办法第四条(十五)", "repair crew on site: urban 45 minutes, rural 90, special remote areas 2 hours"),
+    Rule("P3-4.16", "投诉举报管理办法第四条(十六)", "disconnection for arrears notified (停电通知书) at least 7 days before"),
+    Rule("P4-4.2", "优质服务管理及考核办法四、2", "inspection score at least 90; below: station head fined 100 yuan (80s), 200 yuan (70s)"),
+    Rule("P4-4.3", "优质服务管理及考核办法四、3", "breaches of 三个十条 or 首问负责制: under 行风建设及优质服务考核办法"),
 )
 
 # 第十条: 4 classes, 17 items. code -> Chinese label.
@@ -90,6 +99,35 @@ ESCALATIONS = {
     "regulator": "电力监管机构",
     "media": "媒体曝光",
 }
+REQUEST_KINDS = {
+    "supply_plan": "供电方案答复",
+    "resident_connection": "居民客户送电",
+    "non_resident_connection": "非居民客户送电",
+    "outage_notice": "计划检修停电公告",
+    "repair": "故障抢修",
+    "disconnection_notice": "欠费停电通知",
+}
+CUSTOMER_TYPES = {"resident": "居民客户", "low_voltage": "低压电力客户", "high_voltage_single": "高压单电源客户", "high_voltage_dual": "高压双电源客户"}
+AREAS = {"urban": "城区", "rural": "农村", "remote": "特殊边远地区"}
+RECORD_TYPES = {"complaint": "投诉工单", "inspection": "检查考核表"}
+
+# P4 优质服务管理及考核办法 三、应达到的标准: the checklist, item -> (Chinese label, section).
+CHECKLIST = {
+    "phone_95598": ("95598及值班电话接听规范", "(一)1"),
+    "duty_phone": ("值班营业电话24小时畅通、首问负责", "(一)2"),
+    "hall_counter": ("营业柜台整洁", "(二)1"),
+    "hall_board": ("监督栏照片", "(二)2"),
+    "hall_convenience": ("便民服务措施", "(二)3"),
+    "hall_materials": ("物品摆放、宣传资料", "(二)4"),
+    "hall_staff": ("营业人员挂牌着装、文明用语、业务知识", "(二)5"),
+    "hall_hours": ("营业时间、报修电话、意见箱公示", "(二)6"),
+    "env_corners": ("卫生死角", "(三)1"),
+    "env_fixtures": ("灯头插座完好", "(三)2"),
+    "env_grounds": ("草坪花木、门窗桌椅", "(三)3"),
+    "env_canteen": ("食堂卫生", "(三)4"),
+    "env_office": ("办公室定置", "(三)5"),
+}
+
 P2_CASES = {
     "window_harm": "服务窗口损害客户利益",
     "connection_buck_passing": "推诿扯皮拖延报装接电",
@@ -99,7 +137,9 @@ P2_CASES = {
 }
 
 FIELDS = (
-    Field("category", "choice", "complaint item of 第十条 (17 items)", ("投诉分类", "投诉类别", "投诉项目"), CATEGORIES, required=True),
+    Field("record_type", "choice", "a complaint ticket (default) or a P4 inspection sheet", ("记录类型",), RECORD_TYPES, default="complaint"),
+    # Required for every complaint; an inspection sheet has none (checked by the plugin).
+    Field("category", "choice", "complaint item of 第十条 (17 items)", ("投诉分类", "投诉类别", "投诉项目"), CATEGORIES),
     Field("cause", "choice", "what caused the complaint (第二十四条)", ("投诉原因", "原因类型"), CAUSES),
     Field("customer_loss", "bool", "the customer suffered a loss (造成客户利益损失)", ("客户损失", "造成客户损失")),
     Field("impact", "choice", "social impact (第二十四条(四)); the result's grade", ("影响程度", "事件性质", "严重程度"), IMPACTS, default="general"),
@@ -117,6 +157,21 @@ FIELDS = (
     Field("rural_electrician", "bool", "P2 the person is a rural electrician (农村电工)", ("农村电工",)),
     Field("p2_case", "choice", "P2 第十一条–第十三条 case, where the record is one", ("考核情形",), P2_CASES),
     Field("appeal_ground", "choice", "P1 第十七条 return: not_our_remit", ("申诉理由", "退单理由"), {"not_our_remit": "不属于本单位处理范围"}),
+    # P3: the facts of the service request a ticket is about.
+    Field("request_kind", "choice", "P3 the service commitment the ticket is about", ("服务承诺事项", "业务类型"), REQUEST_KINDS),
+    Field("customer_type", "choice", "P3-4.10 customer type", ("客户类型",), CUSTOMER_TYPES),
+    Field("area", "choice", "P3-4.15 area of the repair", ("区域", "抢修区域"), AREAS),
+    Field("request_started_at", "time", "P3 when the request was accepted (formalities complete) or the repair call came in", ("申请受理时间", "报修时间")),
+    Field("request_done_at", "time", "P3 when the plan was answered, the customer connected, or the crew reached the site", ("服务完成时间", "送电时间", "到达现场时间")),
+    Field("notice_at", "time", "P3-4.13/4.16 when the outage was announced or the disconnection notice served", ("公告时间", "通知时间")),
+    Field("outage_at", "time", "P3-4.13/4.16 when the supply was (to be) cut", ("停电时间",)),
+    Field("repair_refused", "bool", "P3-4.14 a repair call was refused or put off for the hour (24-hour service broken)", ("拒绝抢修",)),
+    # P4: an inspection sheet (record_type = inspection); received_at is the inspection time.
+    Field("received_at", "time", "when the complaint was accepted, or the inspection made", ("受理时间", "检查时间")),
+    Field("station", "text", "P4 the supply station inspected (供电所)", ("供电所", "所站")),
+    Field("station_head", "names", "P4 the station head fined below 90 (所负责人)", ("所负责人", "供电所负责人")),
+    Field("rules_breach", "bool", "P4-4.3 a breach of 三个十条 or 首问负责制 found", ("违反三个十条", "违反首问负责制")),
+    *(Field(code, "number", f"P4 points of {section} {label}", (label,)) for code, (label, section) in CHECKLIST.items()),
 )
 
 LADDER_HELP = "a range of two steps on the sanction ladder"
@@ -177,3 +232,34 @@ class Parameters:
     p2_window_head_bonus_months: tuple[int, int] = param([2, 3], rule="P2-11", article="零投诉办法第十一条", doc="months' bonus withheld from the unit head [min, max]")
     p2_inspection_unit_bonus_pct: int = param(10, rule="P2-12", article="零投诉办法第十二条", doc="percent of the unit's annual bonus withheld when it slipped in a window inspection")
     p2_veto_escalations: tuple[str, ...] = param(["company", *OUTSIDE], rule="P2-14", article="零投诉办法第十四条", doc="escalation levels at which a complaint vetoes the unit's awards for the year")
+    # -- P3, 供电局客户投诉举报管理办法 第四条: service commitments
+    plan_resident_working_days: int = param(3, rule="P3-4.10", article="投诉举报管理办法第四条(十)", doc="working days to answer a resident's supply plan")
+    plan_low_voltage_working_days: int = param(7, rule="P3-4.10", article="投诉举报管理办法第四条(十)", doc="working days, low-voltage customer")
+    plan_high_voltage_single_working_days: int = param(15, rule="P3-4.10", article="投诉举报管理办法第四条(十)", doc="working days, high-voltage single-supply customer")
+    plan_high_voltage_dual_working_days: int = param(30, rule="P3-4.10", article="投诉举报管理办法第四条(十)", doc="working days, high-voltage dual-supply customer")
+    resident_connection_working_days: int = param(3, rule="P3-4.11", article="投诉举报管理办法第四条(十一)", doc="working days to connect a resident")
+    non_resident_connection_working_days: int = param(5, rule="P3-4.12", article="投诉举报管理办法第四条(十二)", doc="working days to connect a non-resident customer")
+    outage_notice_days: int = param(7, rule="P3-4.13", article="投诉举报管理办法第四条(十三)", doc="days at least between the public notice and a planned outage")
+    repair_urban_minutes: float = param(45, rule="P3-4.15", article="投诉举报管理办法第四条(十五)", doc="minutes for the repair crew to reach an urban site")
+    repair_rural_minutes: float = param(90, rule="P3-4.15", article="投诉举报管理办法第四条(十五)", doc="minutes, rural site")
+    repair_remote_minutes: float = param(120, rule="P3-4.15", article="投诉举报管理办法第四条(十五)", doc="minutes, special remote area (2 hours)")
+    disconnection_notice_days: int = param(7, rule="P3-4.16", article="投诉举报管理办法第四条(十六)", doc="days at least between the disconnection notice and the cut for arrears")
+    # -- P4, 优质服务管理及考核办法: inspection score
+    inspection_pass_score: float = param(90, rule="P4-4.2", article="优质服务管理及考核办法四、2", doc="points each station must reach")
+    inspection_band_1_score: float = param(80, rule="P4-4.2", article="优质服务管理及考核办法四、2", doc="from this score up to the pass score the station head is fined band 1")
+    inspection_band_1_fine: int = param(100, rule="P4-4.2", article="优质服务管理及考核办法四、2", doc="yuan, band 1 (80分扣100元)")
+    inspection_band_2_score: float = param(70, rule="P4-4.2", article="优质服务管理及考核办法四、2", doc="from this score up to band 1 the station head is fined band 2; below it, manual assessment")
+    inspection_band_2_fine: int = param(200, rule="P4-4.2", article="优质服务管理及考核办法四、2", doc="yuan, band 2 (70分扣200元)")
+    max_phone_95598: float = param(10, rule="P4-4.2", article="优质服务管理及考核办法三、(一)1", doc="points at most, 95598 and duty phones answered properly")
+    max_duty_phone: float = param(10, rule="P4-4.2", article="优质服务管理及考核办法三、(一)2", doc="points at most, duty phone open 24 hours, first-contact responsibility")
+    max_hall_counter: float = param(10, rule="P4-4.2", article="优质服务管理及考核办法三、(二)1", doc="points at most, counters tidy")
+    max_hall_board: float = param(5, rule="P4-4.2", article="优质服务管理及考核办法三、(二)2", doc="points at most, supervision board photos")
+    max_hall_convenience: float = param(5, rule="P4-4.2", article="优质服务管理及考核办法三、(二)3", doc="points at most, convenience measures")
+    max_hall_materials: float = param(5, rule="P4-4.2", article="优质服务管理及考核办法三、(二)4", doc="points at most, articles and leaflets in order")
+    max_hall_staff: float = param(20, rule="P4-4.2", article="优质服务管理及考核办法三、(二)5", doc="points at most, staff badges, dress, language, knowledge")
+    max_hall_hours: float = param(10, rule="P4-4.2", article="优质服务管理及考核办法三、(二)6", doc="points at most, hours, repair number and suggestion box posted")
+    max_env_corners: float = param(5, rule="P4-4.2", article="优质服务管理及考核办法三、(三)1", doc="points at most, no dirty corners")
+    max_env_fixtures: float = param(5, rule="P4-4.2", article="优质服务管理及考核办法三、(三)2", doc="points at most, lamps and sockets intact")
+    max_env_grounds: float = param(5, rule="P4-4.2", article="优质服务管理及考核办法三、(三)3", doc="points at most, grounds, doors, furniture")
+    max_env_canteen: float = param(5, rule="P4-4.2", article="优质服务管理及考核办法三、(三)4", doc="points at most, canteen clean")
+    max_env_office: float = param(5, rule="P4-4.2", article="优质服务管理及考核办法三、(三)5", doc="points at most, offices in order")

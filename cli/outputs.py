@@ -149,7 +149,7 @@ class TableWriter(Writer):
             a = d["appeal"]
             w(f"    appeal {a['status']}: {a['reason']}  {a['rule']} {a['article'] or ''}\n")
         for x in d["consequences"]:
-            w(f"    {x['kind']:<15}{_amount(x):<24}{(x['party'] or '-') + ' (' + x['role'] + ')':<28}{x['rule']} {x['article'] or ''}\n")
+            w(f"    {x['kind']:<26}{_amount(x):<24}{(x['party'] or '-') + ' (' + x['role'] + ')':<28}{x['rule']} {x['article'] or ''}\n")
             if x.get("note"):
                 w(f"{'':<19}{x['note']}\n")
 
@@ -160,7 +160,7 @@ class TableWriter(Writer):
             for p in period:
                 x = as_dict(p, self.articles)
                 count = f"  ({x['count']} counted)" if x.get("count") is not None else ""
-                w(f"    {x['period']:<9}{x['kind']:<15}{_amount(x):<24}{(x['party'] or '-') + ' (' + x['role'] + ')':<28}{x['rule']} {x['article'] or ''}{count}\n")
+                w(f"    {x['period']:<9}{x['kind']:<26}{_amount(x):<24}{(x['party'] or '-') + ' (' + x['role'] + ')':<28}{x['rule']} {x['article'] or ''}{count}\n")
                 if x.get("note"):
                     w(f"{'':<13}{x['note']}\n")
         if errors:

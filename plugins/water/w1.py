@@ -1,0 +1,315 @@
+"""W1 五、结果运用 and 六、责任复议与追究, one function a clause; ``p`` is the Parameters.
+
+Incidents are counted per person, per section (科所, within its department) and per
+department, by kind and calendar month, in the period ledger; the period rules read those
+counts. An appeal accepted under 六、2 takes a ticket out of every count.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from policy.core.calendar import judge, working_days
+from policy.core.model import Appeal, Classification, Consequence, Deadline, PeriodConsequence
+from policy.core.periods import Period, Tally
+from policy.core.records import FieldError, parse_bool
+
+from .declarations import HIGHER_RATE_POSTS, INCIDENT_KINDS, POSTS, SECTION_LEVEL
+
+KINDS = tuple(INCIDENT_KINDS)
+PER_INCIDENT_KINDS = ("attitude_complaint", "hotline_12345_dissatisfied")  # 五(二)1 first sentence
+ESCALATED_CHANNELS = ("hotline_12345", "media", "superior")  # 六、2: need the principal leader's approval
+
+
+def w1_classify(record) -> Classification:
+    if record.record_type != "incident":
+        return Classification(False, record.record_type, None, ())
+    if record.incident_kind is None:
+        raise FieldError("incident_kind", "required for an incident: attitude_complaint (服务态度投诉), "
+                         "hotline_12345_dissatisfied (12345不满意工单) or internal_exposure (内部检查曝光)")
+    return Classification(True, record.incident_kind, None, ())
+
+
+def w1_6_1_completed_within_ticket_limit(record, as_of) -> list[Deadline]:
+    """六、1: the responsible department completes the ticket within the hotline ticket's own limit."""
+    if record.record_type != "incident":
+        return []
+    due = record.extended_until or record.due_at
+    if due is None:
+        return [Deadline("W1-6.1", "complete", None, record.resolved_at, "not_applicable", "the ticket carries no due time")]
+    return [Deadline("W1-6.1", "complete", due, record.resolved_at, judge(due, record.resolved_at, as_of),
+                     "the ticket's own limit", extended=record.extended_until is not None)]
+
+
+def w1_6_2_appeal(record, p, calendar) -> Appeal | None:
+    """六、2: malicious, untrue or not responsible — in writing within 2 working days, then verified
+    by the customer service centre; 12345, media and superior tickets also need the principal leader."""
+    if record.appeal_ground is None or record.record_type != "incident":
+        return None
+    received = record.dispatched_at or record.received_at  # when the department received the ticket
+    if record.appeal_filed_at is None:
+        return Appeal("refused", "W1-6.2", "no filing time: the 2 working days cannot be judged")
+    due = calendar.due(received, working_days(p.appeal_working_days))
+    if record.appeal_filed_at > due:
+        return Appeal("refused", "W1-6.2", f"filed after the limit ({due.isoformat()})")
+    if not record.appeal_verified:
+        return Appeal("refused", "W1-6.2", "not verified by the customer service centre (客服中心核实)")
+    if record.channel in ESCALATED_CHANNELS and not record.appeal_approved:
+        return Appeal("refused", "W1-6.2", "a 12345, media or superior ticket needs the group's principal leader's approval")
+    return Appeal("accepted", "W1-6.2", "not assessed: removed from every count")
+
+
+def _counts(record, classification, appeal) -> bool:
+    return classification.counted and appeal.status != "accepted"
+
+
+def w1_5_2_1_per_incident(record, p) -> list[Consequence]:
+    """五(二)1: 500 yuan per item from the person; else the section head; else the department's leaders."""
+    if record.incident_kind not in PER_INCIDENT_KINDS:
+        return []
+    if record.person:
+        return [Consequence("W1-5.2.1a", record.person, "responsible_person", "fine", p.incident_fine, p.incident_fine)]
+    if record.section:
+        amount = p.section_head_incident_fine
+        heads = record.section_head or (record.section,)
+        return [Consequence("W1-5.2.1c", h, "section_head", "fine", amount, amount,
+                            note=None if record.section_head else "the section's head is not named: party is the section")
+                for h in heads]
+    amount = p.department_leader_incident_fine
+    leaders = [(n, "department_head") for n in record.department_head or ()]
+    leaders += [(n, "department_deputy") for n in record.department_deputy or ()]
+    if not leaders:
+        leaders = [(record.department, "department_head"), (record.department, "department_deputy")]
+    return [Consequence("W1-5.2.1d", n, role, "fine", amount, amount) for n, role in leaders]
+
+
+def w1_5_1_exam(record) -> list[Consequence]:
+    """五(一): failing the re-sit, the month cannot be rated 称职 or above."""
+    if record.record_type != "exam_result" or not record.exam_retake_failed:
+        return []
+    return [Consequence("W1-5.1", record.person, "responsible_person", "rating_cap",
+                        note="this month cannot be rated 称职 or above (补考仍不合格)")]
+
+
+def w1_5_4_grievance_award(record) -> list[Consequence]:
+    """五(四) 委屈奖: approved by the group; the amount is the group's."""
+    if record.record_type != "grievance_award":
+        return []
+    amount = record.award_amount
+    return [Consequence("W1-5.4", record.person, "responsible_person", "reward", amount, amount,
+                        note="委屈奖" if amount is not None else "委屈奖: the amount is the group's decision")]
+
+
+def w1_6_3_business_environment(record) -> list[Consequence]:
+    """六、3: a business-environment violation goes to the supervision office."""
+    if not record.business_violation:
+        return []
+    return [Consequence("W1-6.3", record.department, "department", "refer",
+                        note="提交集团优化营商环境督察室追责")]
+
+
+def w1_consequences(record, classification, appeal, p) -> list[Consequence]:
+    out = w1_5_1_exam(record) + w1_5_4_grievance_award(record) + w1_6_3_business_environment(record)
+    if _counts(record, classification, appeal):
+        out = w1_5_2_1_per_incident(record, p) + out
+    return out
+
+
+def w1_tallies(record, result, calendar) -> list[Tally]:
+    day = calendar.local_date(record.received_at)
+    if record.record_type == "false_report":
+        return [Tally(("false_report", record.department), day)]
+    if record.record_type != "incident" or not _counts(record, result.classification, result.appeal):
+        return []
+    kind = record.incident_kind
+    out = [Tally(("department", record.department, kind), day)]
+    if record.person:
+        out.append(Tally(("person", record.person, kind), day))
+        if record.outsourced:
+            out.append(Tally(("outsourced", record.person), day))
+    if record.section:
+        out.append(Tally(("section", record.department, record.section, kind), day))
+    return out
+
+
+# -- counting over periods ---------------------------------------------------------------------
+
+
+def _groups(p, person_year: bool) -> list[tuple[str, ...]]:
+    """Which kinds count together: each alone, except a person's year pools attitude and exposures."""
+    if p.pool_all_kinds:
+        return [KINDS]
+    if person_year:
+        return [("attitude_complaint", "internal_exposure"), ("hotline_12345_dissatisfied",)]
+    return [(k,) for k in KINDS]
+
+
+def _worst(ledger, prefix: tuple, groups, period: Period) -> int:
+    return max(sum(ledger.total((*prefix, k), period).count for k in group) for group in groups)
+
+
+def _subjects(ledger, kind_key: str) -> list[tuple]:
+    return sorted({k[1:-1] for k in ledger.keys(kind_key)}, key=lambda t: tuple(str(x) for x in t))
+
+
+def w1_5_2_1b_person_year(ledger, year, p) -> list[PeriodConsequence]:
+    """五(二)1: 2 or more in a year: year-end bonus at 80% (outsourced staff dismissed), not 称职."""
+    out = []
+    for (person,) in _subjects(ledger, "person"):
+        n = _worst(ledger, ("person", person), _groups(p, True), year)
+        if n < p.person_year_threshold:
+            continue
+        if ledger.total(("outsourced", person), year).count:
+            out.append(PeriodConsequence("W1-5.2.1b", person, "responsible_person", "dismissal", year.label, count=n,
+                                         note="服务外包人员: 予以辞退 instead of the 80% bonus"))
+        else:
+            pct = p.person_year_bonus_pct
+            out.append(PeriodConsequence("W1-5.2.1b", person, "responsible_person", "annual_bonus_paid_pct", year.label, pct, pct, n))
+        out.append(PeriodConsequence("W1-5.2.1b", person, "responsible_person", "rating_cap", year.label, count=n,
+                                     note="the year cannot be rated 称职 or above"))
+    return out
+
+
+def _bad_month(ledger, department, section, month, p) -> int:
+    n = _worst(ledger, ("section", department, section), _groups(p, False), month)
+    return n if n >= p.section_month_threshold else 0
+
+
+def w1_5_2_2a_section_month(ledger, month, p) -> list[PeriodConsequence]:
+    """五(二)2: 2 of a kind in a month: 1000 yuan off the section head's month."""
+    out = []
+    for department, section in _subjects(ledger, "section"):
+        n = _bad_month(ledger, department, section, month, p)
+        if n:
+            out.append(PeriodConsequence("W1-5.2.2a", section, "section_head", "fine", month.label,
+                                         p.section_month_fine, p.section_month_fine, n, note=f"department {department}"))
+    return out
+
+
+def w1_5_2_2b_section_year(ledger, year, p) -> list[PeriodConsequence]:
+    """五(二)2: a section with 3 such months in the year: its head at 80%, not 称职."""
+    out = []
+    for department, section in _subjects(ledger, "section"):
+        bad = [m for m in year.inside("month") if _bad_month(ledger, department, section, m, p)]
+        if len(bad) >= p.section_bad_months_threshold:
+            months = ", ".join(m.label for m in bad)
+            pct = p.section_year_bonus_pct
+            out.append(PeriodConsequence("W1-5.2.2b", section, "section_head", "annual_bonus_paid_pct", year.label, pct, pct,
+                                         len(bad), note=f"department {department}; bad months {months}"))
+            out.append(PeriodConsequence("W1-5.2.2b", section, "section_head", "rating_cap", year.label, count=len(bad),
+                                         note="the year cannot be rated 称职 or above"))
+    return out
+
+
+def w1_5_2_3_department_year(ledger, year, p) -> list[PeriodConsequence]:
+    """五(二)3: 5 of a kind in a year: heads and deputies at 80%, not 优秀; no 先进集体."""
+    out = []
+    for (department,) in _subjects(ledger, "department"):
+        n = _worst(ledger, ("department", department), _groups(p, False), year)
+        if n < p.department_year_threshold:
+            continue
+        pct = p.department_year_bonus_pct
+        role = "department_heads_and_deputies"
+        out += [
+            PeriodConsequence("W1-5.2.3", department, role, "annual_bonus_paid_pct", year.label, pct, pct, n,
+                              note="部门党政负责人及分管副职"),
+            PeriodConsequence("W1-5.2.3", department, role, "rating_cap", year.label, count=n, note="cannot be rated 优秀"),
+            PeriodConsequence("W1-5.2.3", department, "department", "award_ineligible", year.label, count=n,
+                              note="recommended: no 先进集体 selection this year"),
+        ]
+    return out
+
+
+# -- service stars --------------------------------------------------------------------------------
+
+
+def read_roster(roster) -> tuple[list[dict], list[PeriodConsequence]]:
+    """The roster rows as people; a row that cannot be read is reported, never dropped."""
+    labels = {label: code for code, label in POSTS.items()} | {code: code for code in POSTS}
+    people, problems = [], []
+    for i, row in enumerate(roster, 1):
+        get = lambda *names: next((str(row[n]).strip() for n in names if row.get(n) not in (None, "")), None)  # noqa: E731
+        person, post = get("person", "姓名", "责任人"), get("post", "岗位")
+        if not person or post not in labels:
+            problems.append(PeriodConsequence("W1-5.3.1", person, "roster", "refer", "-",
+                                              note=f"roster row {i}: {'no person' if not person else f'post {post!r} is not a service post'}; not assessed"))
+            continue
+        try:
+            outsourced = parse_bool(get("outsourced", "外包人员", "是否外包") or "false", "outsourced")
+        except FieldError:
+            outsourced = False
+        people.append({"person": person, "post": labels[post], "department": get("department", "部门"),
+                       "section": get("section", "科所"), "outsourced": outsourced})
+    return people, problems
+
+
+def _places(n: int, p) -> int:
+    share = n * p.star_share_pct / 100
+    return {"floor": math.floor, "ceil": math.ceil, "round": lambda x: math.floor(x + 0.5)}[p.star_places_rounding](share)
+
+
+def _clean_run(ledger, person, months) -> int:
+    """The longest run of consecutive months with no incident of any kind."""
+    best = run = 0
+    for m in months:
+        if any(ledger.total(("person", person, k), m).count for k in KINDS):
+            run = 0
+        else:
+            run += 1
+            best = max(best, run)
+    return best
+
+
+def w1_5_3_service_stars(ledger, periods, p, roster) -> list[PeriodConsequence]:
+    """五(三): who is eligible for quarterly (3 clean months) and annual (6) stars, and the places."""
+    if not roster:
+        return []
+    people, out = read_roster(roster)
+    data_months = ledger.months()
+    last = max(data_months) if data_months else None
+    by_department = defaultdict(list)
+    for person in people:
+        by_department[person["department"]].append(person)
+    assessed = [(q, "W1-5.3.1", p.quarterly_star_months, p.quarterly_star_higher, p.quarterly_star_other)
+                for q in periods.of("quarter")]
+    assessed += [(y, "W1-5.3.2", p.annual_star_months, p.annual_star_higher, p.annual_star_other) for y in periods.of("year")]
+    for period, rule, need, higher, other in assessed:
+        months = [m for m in period.inside("month") if last is None or m.months[0] <= last]
+        if len(months) < need:
+            continue  # the period's data does not reach far enough to show the clean months it needs
+        for department in sorted(by_department, key=lambda d: d or ""):
+            if ledger.total(("false_report", department), period).count:
+                out.append(PeriodConsequence("W1-5.3.4", department, "department", "award_ineligible", period.label,
+                                             note="found to have reported falsely: loses this selection"))
+                continue
+            staff = by_department[department]
+            leaders = [s for s in staff if s["post"] in SECTION_LEVEL]
+            own_pool = len(leaders) >= p.section_level_min_staff
+            pools = [("employees", [s for s in staff if s["post"] not in SECTION_LEVEL or not own_pool])]
+            if own_pool:
+                pools.append(("section_level", leaders))
+            for pool_name, members in pools:
+                places = _places(len(members), p)
+                for s in sorted(members, key=lambda s: s["person"]):
+                    if _clean_run(ledger, s["person"], months) < need:
+                        continue
+                    section_level = s["post"] in SECTION_LEVEL
+                    amount = higher if section_level or s["post"] in HIGHER_RATE_POSTS else other
+                    out.append(PeriodConsequence(
+                        "W1-5.3.3" if section_level else rule, s["person"], s["post"], "reward", period.label, amount, amount,
+                        note=f"eligible ({need} clean months); {department} may recommend {places} of its {len(members)} "
+                             f"{'section-level staff' if pool_name == 'section_level' else 'service posts'} "
+                             f"({p.star_share_pct}%); the choice is the department's"))
+    return out
+
+
+def w1_period(ledger, periods, p, roster) -> list[PeriodConsequence]:
+    out = []
+    for month in periods.of("month"):
+        out += w1_5_2_2a_section_month(ledger, month, p)
+    for year in periods.of("year"):
+        out += w1_5_2_1b_person_year(ledger, year, p)
+        out += w1_5_2_2b_section_year(ledger, year, p)
+        out += w1_5_2_3_department_year(ledger, year, p)
+    return out + w1_5_3_service_stars(ledger, periods, p, roster)

@@ -125,6 +125,21 @@ def rules(plugin_name: str | None, as_json: bool) -> None:
             click.echo(f"    {r.id:<16}{r.article:<22}{r.title}")
 
 
+@cli.command(name="new-plugin")
+@click.argument("name")
+@click.option("--title", help="The regulation's title (default: NAME complaint regulation).")
+def new_plugin(name: str, title: str | None) -> None:
+    """Write a ready package for a new regulation's plugin in a new folder NAME/."""
+    from policy.cli.scaffold import ScaffoldError
+    from policy.cli.scaffold import new_plugin as scaffold
+
+    try:
+        root = scaffold(name, Path.cwd(), title)
+    except ScaffoldError as e:
+        _fail(str(e))
+    click.echo(f"wrote {root}/: install it with `pip install -e ./{name}`; docs/writing-a-plugin.md has the next steps")
+
+
 def load_engine_setup(config_path: str | None) -> tuple[config_mod.Config, Plugins]:
     """Find and load the config, the plugins it enables and its local plugins."""
     path = config_mod.find(config_path, os.environ)
@@ -237,5 +252,5 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, output, quiet) -> 
     sys.exit(EXIT_REJECTED if engine.rejected else 0)
 
 
-def main() -> None:  # pragma: no cover - console entry point
+if __name__ == "__main__":  # `python -m policy.cli.main`, as the console script runs it
     cli()

@@ -31,6 +31,8 @@ KINDS = (
     "criticism",
     "rectification",
     "refer",
+    # Not in contract.md: score-based regulations (a bank's branch score) report points.
+    "score",
 )
 
 # 行政处分 / 企业职工奖惩, mild to severe (conventions.md). "记过至开除" is a range on it.

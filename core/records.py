@@ -131,6 +131,7 @@ class RecordParser:
     """Reads raw rows into Records for one industry's fields (common fields included)."""
 
     def __init__(self, industry: str, fields: Iterable[Field], timezone: tzinfo):
+        fields = tuple(fields)
         merged: dict[str, Field] = {}
         for f in (*COMMON_FIELDS, *fields):
             if f.name in merged:
@@ -150,11 +151,12 @@ class RecordParser:
         self.fields = merged
         self.timezone = timezone
         self.names = frozenset(merged)
+        # A plugin's own column headers win over the common fields' (答复时间 is the plugin's field).
+        own = {f.name for f in fields}
         self.by_header: dict[str, Field] = {}
-        for f in merged.values():
-            self.by_header[f.name] = f
-            for alias in f.aliases:
-                self.by_header.setdefault(alias, f)
+        for f in sorted(merged.values(), key=lambda f: f.name in own):
+            for header in (f.name, *f.aliases):
+                self.by_header[header] = f
         self._choice_maps = {
             f.name: _choice_map(f.choices) for f in merged.values() if f.kind == "choice" and f.choices
         }

@@ -76,14 +76,28 @@ class Outcome:
         for r in self.results:
             cited.update(d["rule"] for d in r["deadlines"])
             cited.update(c["rule"] for c in r["consequences"])
+            cited.update(rule for c in r["consequences"] for rule in c.get("adjusted_by", ()))
             cited.update(r.get("classified_by", ()))
             if r["appeal"]["status"] != "none":
                 cited.add(r["appeal"]["rule"])
         return cited
 
 
-# Every rule id any run in this process cited, for the rule-coverage report.
+# Every rule id any run in this process cited, and every plugin a run enabled: what the
+# rule-coverage report (``pytest --policy-rule-coverage``) counts.
 CITED: set[str] = set()
+ENABLED: set[str] = set()
+
+
+def coverage(regulations: Mapping[str, Any], plugins: Iterable[str]) -> dict[str, tuple[list[str], list[str]]]:
+    """Per plugin: (its declared rule ids, those no run cited)."""
+    out = {}
+    for name in sorted(plugins):
+        reg = regulations.get(name)
+        if reg is not None:
+            ids = [r.id for r in reg.rules]
+            out[name] = (ids, [i for i in ids if i not in CITED])
+    return out
 
 
 def run(
@@ -116,6 +130,7 @@ def run(
         "plugins": {k: dict(v) for k, v in (params or {}).items()},
     }
     config = from_dict(data, found.regulations)
+    ENABLED.update(enabled)
     engine = Engine(config, found, parse_time(as_of, config.zone, "as_of"))
     rows = [(source, i, dict(r)) for i, r in enumerate(records, 1)]
     if engine.needs_history:

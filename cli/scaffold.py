@@ -1,0 +1,181 @@
+"""`policy new-plugin NAME`: a ready package for another regulation's plugin.
+
+The package is a small working regulation (one time limit, one fine) that shows every part
+a plugin has: declared rules, record fields with Chinese headers, parameters with rule ids
+and articles, hook implementations, an example file, a test with the kit, and the entry
+point that makes `policy plugins` find it. The author replaces the regulation, not the shape.
+"""
+
+from __future__ import annotations
+
+import keyword
+from pathlib import Path
+
+PYPROJECT = '''[build-system]
+requires = ["setuptools>=69"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "{name}"
+version = "0.1.0"
+description = "{title}: a policy plugin"
+requires-python = ">=3.11"
+dependencies = ["policy"]
+
+[project.optional-dependencies]
+test = ["pytest>=8"]
+
+# This line is what makes `policy plugins` find the plugin, and `plugins = ["{name}"]` enable it.
+[project.entry-points.policy]
+{name} = "{name}"
+
+[tool.setuptools]
+packages = ["{name}"]
+
+[tool.pytest.ini_options]
+testpaths = ["tests"]
+'''
+
+MODULE = '''"""{name}: {title} as a policy plugin.
+
+Replace the example regulation below with yours: declare each clause in RULES, each figure in
+Parameters (with its rule id and article), the record fields in FIELDS, and implement the hooks
+you need (see policy's docs/hooks.md). Results may cite only declared rule ids.
+"""
+
+from __future__ import annotations
+
+from attrs import define
+
+from policy.core.calendar import working_days
+from policy.core.hookspecs import hookimpl
+from policy.core.model import Classification, Consequence, Rule
+from policy.core.records import Field
+from policy.core.regulation import Regulation, param
+
+RULES = (
+    Rule("X1-3", "第三条", "a complaint is answered within 2 working days"),
+    Rule("X1-5", "第五条", "a late answer costs the responsible person 100 yuan"),
+)
+
+FIELDS = (
+    Field("answered_at", "time", "when the customer was answered", ("答复时间",)),
+    Field("person", "text", "the responsible person", ("责任人",)),
+)
+
+
+@define
+class Parameters:
+    answer_working_days: int = param(2, rule="X1-3", article="第三条", doc="working days to answer a complaint")
+    late_fine: int = param(100, rule="X1-5", article="第五条", doc="yuan for a late answer")
+
+
+REGULATION = Regulation(
+    name="{name}",
+    title="{title}",
+    source="where the text comes from",
+    rules=RULES,
+    fields=FIELDS,
+    parameters=Parameters,
+)
+
+
+@hookimpl
+def policy_regulation():
+    return REGULATION
+
+
+@hookimpl
+def policy_classify(record):
+    return Classification(counted=True, category=record.category)
+
+
+def x1_3_answer_limit(record, p, calendar, as_of):
+    """第三条: answered within 2 working days of receipt."""
+    return calendar.deadline("X1-3", "answer", record.received_at, working_days(p.answer_working_days),
+                             record.answered_at, as_of)
+
+
+@hookimpl
+def policy_deadlines(record, params, calendar, as_of):
+    return [x1_3_answer_limit(record, params, calendar, as_of)]
+
+
+@hookimpl
+def policy_consequences(record, deadlines, params):
+    """第五条: a late answer costs the responsible person the fine."""
+    late = any(d.rule == "X1-3" and d.status in ("breached", "overdue") for d in deadlines)
+    if not late:
+        return []
+    return [Consequence("X1-5", record.person, "responsible_person", "fine", params.late_fine, params.late_fine)]
+'''
+
+TEST = '''"""{name}: each rule at its edges, with policy's test kit (fixture policy_run)."""
+
+import pytest
+
+
+@pytest.mark.parametrize(("answered", "status", "fined"), [
+    ("2026-03-04 23:59", "met", False),       # Monday + 2 working days = Wednesday 24:00
+    ("2026-03-05 00:01", "breached", True),   # one minute late
+])
+def test_x1_3_answer_within_two_working_days_and_x1_5_fine(policy_run, answered, status, fined):
+    outcome = policy_run(
+        [{{"id": "T1", "received_at": "2026-03-02 09:00", "answered_at": answered, "person": "张三"}}],
+        plugins=["{name}"],
+        as_of="2026-04-01T00:00",
+    )
+    assert outcome.deadline("T1", "X1-3")["status"] == status
+    assert bool(outcome.consequences("T1", "X1-5")) is fined
+
+
+def test_figures_are_parameters(policy_run):
+    outcome = policy_run(
+        [{{"id": "T1", "received_at": "2026-03-02 09:00", "answered_at": "2026-03-05 10:00", "person": "张三"}}],
+        plugins=["{name}"], params={{"{name}": {{"late_fine": 150}}}},
+    )
+    assert outcome.consequence("T1", "X1-5")["min"] == 150
+'''
+
+RECORDS = '''工单编号,受理时间,答复时间,责任人
+T-001,2026-03-02 09:00,2026-03-04 16:00,张三
+T-002,2026-03-06 17:00,2026-03-11 10:00,李四
+'''
+
+README = '''# {name}
+
+{title}, as a plugin for [policy](https://pypi.org/project/policy/).
+
+```sh
+pip install -e '.[test]'          # policy plugins now lists {name}
+policy init --industry {name}     # a policy.toml with every parameter
+policy evaluate --as-of 2026-04-01T00:00 examples/records.csv
+pytest --policy-rule-coverage     # the tests, and which rules no test cites
+```
+'''
+
+
+class ScaffoldError(ValueError):
+    pass
+
+
+def new_plugin(name: str, where: Path, title: str | None = None) -> Path:
+    """Write the package NAME/ under ``where``; refuse a bad name or an existing folder."""
+    if not name.isidentifier() or keyword.iskeyword(name) or not name.isascii():
+        raise ScaffoldError(f"{name!r} is not a valid Python identifier (letters, digits and _, not starting with a digit)")
+    root = where / name
+    if root.exists():
+        raise ScaffoldError(f"{root} already exists; choose another name or remove it")
+    title = title or f"{name} complaint regulation"
+    files = {
+        "pyproject.toml": PYPROJECT,
+        f"{name}/__init__.py": MODULE,
+        "tests/test_rules.py": TEST,
+        "examples/records.csv": RECORDS,
+        "README.md": README,
+    }
+    for rel, template in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(template.format(name=name, title=title), encoding="utf-8")
+    return root

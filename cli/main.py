@@ -125,6 +125,24 @@ def rules(plugin_name: str | None, as_json: bool) -> None:
             click.echo(f"    {r.id:<16}{r.article:<22}{r.title}")
 
 
+def _with_progress(results, engine):
+    """A progress line on a terminal's stderr (rich): records per second and rejected so far."""
+    import time
+
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.completed:,} records, {task.fields[rate]:,.0f}/s, "
+                                           "rejected {task.fields[rejected]:,}"), TimeElapsedColumn())
+    start = time.monotonic()
+    with Progress(*columns, transient=True, refresh_per_second=4) as progress:
+        task = progress.add_task("evaluate", total=None, rejected=0, rate=0.0)
+        for n, r in enumerate(results, 1):
+            if n % 1000 == 0:
+                rate = n / max(time.monotonic() - start, 1e-9)
+                progress.update(task, completed=n, rejected=engine.rejected, rate=rate)
+            yield r
+
+
 @cli.command(name="new-plugin")
 @click.argument("name")
 @click.option("--title", help="The regulation's title (default: NAME complaint regulation).")
@@ -166,11 +184,13 @@ def load_engine_setup(config_path: str | None) -> tuple[config_mod.Config, Plugi
 @click.option("--as-of", metavar="TIME", help="Evaluation time deciding open versus overdue (default: now).")
 @click.option("--period", metavar="P", help="Period for period rules: 2026, 2026-H1, 2026-Q3, 2026-10.")
 @click.option("--roster", type=click.Path(dir_okay=False), metavar="FILE", help="Staff roster for period rules that need everyone.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv", "xlsx"]), help="Output format (xlsx needs --output).")
+@click.option("--sheet", metavar="S", help="Spreadsheet sheet: its name or its number from 1 (default the first).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), metavar="FILE", help="Write here instead of standard output.")
+@click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True, help="Worker processes; the output is the same for any N.")
 @click.option("--quiet", "-q", is_flag=True, help="No warnings or progress on standard error.")
-def evaluate(inputs, config_path, as_of, period, roster, fmt, output, quiet) -> None:
-    """Evaluate complaint records (CSV, JSON, JSON Lines; - reads JSON Lines from stdin).
+def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, output, quiet) -> None:
+    """Evaluate complaint records (CSV, JSON, JSON Lines, .xlsx/.xls/.ods; - reads JSON Lines from stdin).
 
     Exit status: 0 all records evaluated; 1 some rejected (the rest still written);
     2 usage or config error, nothing evaluated.
@@ -219,7 +239,11 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, output, quiet) -> 
         else:
             fmt = "table" if output is None and sys.stdout.isatty() else "json"
 
+    if fmt == "xlsx" and not output:
+        _fail("--format xlsx writes a workbook: name it with --output FILE.xlsx")
+
     engine = Engine(config, plugins, as_of_time)
+    headers = frozenset(h for i in engine.industries.values() for h in i.parser.by_header) | {"industry", "行业"}
     spool = None
     if engine.needs_history and "-" in inputs:
         # Standard input can be read once only; rules on earlier tickets need two passes.
@@ -230,20 +254,31 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, output, quiet) -> 
 
     def rows():
         for path in inputs:
-            yield from readers.read(path)
+            yield from readers.read(path, sheet=sheet, headers=headers)
 
-    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    if fmt == "xlsx":
+        out = output
+    else:
+        out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
     errors = []
     try:
-        if engine.needs_history:
-            engine.remember(rows())
         writer = outputs.WRITERS[fmt](out, engine.articles)
-        outputs.write_all(writer, engine.evaluate(rows()), errors)
+        if jobs > 1:
+            from policy.cli import jobs as parallel
+
+            results = parallel.evaluate(engine, str(config.path), rows, jobs)
+        else:
+            if engine.needs_history:
+                engine.remember(rows())
+            results = engine.evaluate(rows())
+        if not quiet and sys.stderr.isatty():
+            results = _with_progress(results, engine)
+        outputs.write_all(writer, results, errors)
         writer.finish(engine.period_consequences(chosen, roster_rows), errors, engine.summary)
     except readers.InputError as e:
         _fail(str(e))
     finally:
-        if output:
+        if output and fmt != "xlsx":
             out.close()
         if spool is not None:
             os.unlink(spool.name)

@@ -8,17 +8,18 @@ the time of the run or on dict ordering, so the same run gives byte-identical ou
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterable
 from typing import IO, Any
 
+import orjson
+
 from policy.core.model import PeriodConsequence, RecordError, Result, as_dict
 
-FORMATS = ("table", "json", "jsonl", "csv")
+FORMATS = ("table", "json", "jsonl", "csv", "xlsx")
 
 
 def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return orjson.dumps(obj).decode()
 
 
 def safe_cell(value: Any) -> Any:
@@ -170,7 +171,82 @@ class TableWriter(Writer):
         w(f"\n{summary['records']} records: {summary['evaluated']} evaluated, {summary['rejected']} rejected\n")
 
 
-WRITERS = {"json": JsonWriter, "jsonl": JsonLinesWriter, "csv": CsvWriter, "table": TableWriter}
+class XlsxWriter(Writer):
+    """A workbook: results (a row per deadline and consequence), period, errors, summary.
+
+    Chinese headers, frozen header row and filters; every text cell is written as text, so
+    nothing a ticket says can run as a formula. xlsxwriter's constant_memory mode keeps memory
+    flat: each row is flushed once the next one starts.
+    """
+
+    RESULT_COLUMNS = (
+        ("id", "工单编号"), ("industry", "行业"), ("counted", "是否计入"), ("category", "类别"), ("grade", "等级"),
+        ("appeal", "申诉"), ("item", "项目"), ("rule", "条款编号"), ("article", "条款"), ("stage", "环节"),
+        ("limit", "时限"), ("due", "到期时间"), ("done_at", "完成时间"), ("status", "状态"), ("party", "责任对象"),
+        ("role", "身份"), ("kind", "考核方式"), ("min", "最低"), ("max", "最高"), ("note", "说明"),
+    )
+    PERIOD_COLUMNS = (
+        ("period", "期间"), ("rule", "条款编号"), ("article", "条款"), ("party", "责任对象"), ("role", "身份"),
+        ("kind", "考核方式"), ("min", "最低"), ("max", "最高"), ("count", "件数"), ("note", "说明"),
+    )
+    ERROR_COLUMNS = (("source", "文件"), ("row", "行"), ("id", "工单编号"), ("field", "字段"), ("message", "问题"))
+
+    def __init__(self, path: str, articles: dict[str, str]):
+        import xlsxwriter
+
+        super().__init__(None, articles)
+        self.book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
+                                               "strings_to_urls": False, "strings_to_numbers": False})
+        self.bold = self.book.add_format({"bold": True})
+        self.sheets = {}
+        for key, title, columns in (("results", "结果", self.RESULT_COLUMNS), ("period", "期间考核", self.PERIOD_COLUMNS),
+                                    ("errors", "错误", self.ERROR_COLUMNS), ("summary", "汇总", (("k", "项目"), ("v", "数量")))):
+            ws = self.book.add_worksheet(title)
+            ws.freeze_panes(1, 0)
+            for c, (_, header) in enumerate(columns):
+                ws.write_string(0, c, header, self.bold)
+            self.sheets[key] = [ws, columns, 0]
+
+    def _row(self, key: str, values: dict[str, Any]) -> None:
+        entry = self.sheets[key]
+        ws, columns, row = entry
+        row += 1
+        for c, (name, _) in enumerate(columns):
+            v = values.get(name)
+            if v is None:
+                continue
+            if isinstance(v, bool):
+                ws.write_string(row, c, "是" if v else "否")
+            elif isinstance(v, (int, float)):
+                ws.write_number(row, c, v)
+            else:
+                ws.write_string(row, c, str(_text(v)))
+        entry[2] = row
+
+    def result(self, result: Result) -> None:
+        d = as_dict(result, self.articles)
+        base = {k: d[k] for k in ("id", "industry", "counted", "category", "grade")} | {"appeal": d["appeal"]["status"]}
+        items = [("deadline", x) for x in d["deadlines"]] + [("consequence", x) for x in d["consequences"]]
+        if d["appeal"]["status"] != "none":
+            items.append(("appeal", {"rule": d["appeal"]["rule"], "article": d["appeal"]["article"], "note": d["appeal"]["reason"]}))
+        if not items:
+            self._row("results", {**base, "note": d.get("reason")})
+        for item, x in items:
+            self._row("results", {**base, "item": item, **x})
+
+    def finish(self, period, errors, summary) -> None:
+        for p in period:
+            self._row("period", as_dict(p, self.articles))
+        for e in errors:
+            self._row("errors", as_dict(e, self.articles))
+        for k, label in (("records", "记录"), ("evaluated", "已评估"), ("rejected", "被拒绝")):
+            self._row("summary", {"k": label, "v": summary[k]})
+        for ws, columns, rows in self.sheets.values():
+            ws.autofilter(0, 0, max(rows, 1), len(columns) - 1)
+        self.book.close()
+
+
+WRITERS = {"json": JsonWriter, "jsonl": JsonLinesWriter, "csv": CsvWriter, "table": TableWriter, "xlsx": XlsxWriter}
 
 
 def write_all(writer: Writer, results: Iterable[Result | RecordError], errors: list[RecordError]) -> None:

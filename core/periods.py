@@ -121,6 +121,13 @@ class Ledger:
             entry = months[month] = Entry()
         entry.add(1, tally.amount_min, tally.amount_max)
 
+    def merge(self, entries: dict[tuple, dict[Month, Entry]]) -> None:
+        """Add another ledger's sums (a worker's share of the tickets, with --jobs)."""
+        for key, months in entries.items():
+            mine = self._entries.setdefault(key, {})
+            for month, e in months.items():
+                mine.setdefault(month, Entry()).add(e.count, e.amount_min, e.amount_max)
+
     def keys(self, *prefix) -> list[tuple]:
         """The keys that start with ``prefix``, sorted (so output does not depend on input order)."""
         n = len(prefix)

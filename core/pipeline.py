@@ -95,6 +95,7 @@ class Engine:
         self.evaluated = 0
         self.rejected = 0
         self._seen_ids: set[str] = set()
+        self.duplicate_rows: set[tuple[str, int]] | None = None
 
     @property
     def needs_history(self) -> bool:
@@ -150,10 +151,8 @@ class Engine:
                 continue
             record = None
             try:
+                self._check_unique(source, row, raw)
                 industry, record = self.parse(source, row, raw)
-                if record.id in self._seen_ids:
-                    raise FieldError("id", f"ticket {record.id!r} appears more than once in this run")
-                self._seen_ids.add(record.id)
                 result = self._evaluate(industry, record)
             except FieldError as e:
                 self.rejected += 1
@@ -173,6 +172,18 @@ class Engine:
                 continue
             self.evaluated += 1
             yield result
+
+    def _check_unique(self, source: str, row: int, raw: Mapping[str, Any]) -> None:
+        """Ids are unique in a run: every later row with an id already seen is rejected."""
+        if self.duplicate_rows is not None:  # decided by the process that saw every row (--jobs)
+            duplicate = (source, row) in self.duplicate_rows
+        else:
+            ticket_id = _raw_id(raw)
+            duplicate = ticket_id in self._seen_ids
+            if ticket_id is not None:
+                self._seen_ids.add(ticket_id)
+        if duplicate:
+            raise FieldError("id", f"ticket {_raw_id(raw)!r} appears more than once in this run")
 
     def _evaluate(self, industry: Industry, record: Record) -> Result:
         params = industry.params

@@ -106,12 +106,12 @@ COMMON_FIELDS = (
 class Record:
     """One parsed ticket. Declared fields are attributes; an absent one reads as None.
 
-    ``source`` and ``row`` locate it in the input; ``values`` holds the parsed cells.
+    ``source`` and ``row`` locate it in the input; ``values`` holds the parsed cells. The
+    values live in the instance dict, so reading a present field costs no Python call.
     """
 
-    __slots__ = ("values", "industry", "source", "row", "_names")
-
     def __init__(self, values: dict[str, Any], industry: str, source: str, row: int, names: frozenset[str]):
+        self.__dict__.update(values)
         self.values = values
         self.industry = industry
         self.source = source
@@ -119,8 +119,9 @@ class Record:
         self._names = names
 
     def __getattr__(self, name: str) -> Any:
+        # Only reached for a name not set: an absent field, or one the industry does not have.
         if name in self._names:
-            return self.values.get(name)
+            return None
         raise AttributeError(f"records of {self.industry} have no field {name!r}")
 
     def __repr__(self) -> str:
@@ -160,25 +161,62 @@ class RecordParser:
         self._choice_maps = {
             f.name: _choice_map(f.choices) for f in merged.values() if f.kind == "choice" and f.choices
         }
+        self._readers = {f.name: self._reader(f) for f in merged.values()}
         self._required = [f for f in merged.values() if f.required]
         self._defaults = {f.name: f.default for f in merged.values() if f.default is not None}
 
     def parse(self, raw: Mapping[str, Any], source: str, row: int) -> Record:
         values: dict[str, Any] = dict(self._defaults)
-        by_header = self.by_header
+        by_header, readers = self.by_header, self._readers
         for header, cell in raw.items():
             f = by_header.get(header)
             if f is None:
                 f = by_header.get(header.strip()) if isinstance(header, str) else None
                 if f is None:
                     continue  # exports carry many columns no rule reads
-            if cell is None or (isinstance(cell, str) and not cell.strip()):
+            if cell is None or cell == "" or (isinstance(cell, str) and not cell.strip()):
                 continue
-            values[f.name] = self.read(f, cell)
+            values[f.name] = readers[f.name](cell)
         for f in self._required:
             if values.get(f.name) is None:
                 raise FieldError(f.name, f"required and missing (column {' or '.join((f.name, *f.aliases))})")
         return Record(values, self.industry, source, row, self.names)
+
+    def _reader(self, f: Field):
+        """A function reading one cell of ``f``; the common cases take the shortest path."""
+        name, zone = f.name, self.timezone
+        if f.kind == "time":
+            fromiso = datetime.fromisoformat
+
+            def read_time(cell: Any) -> datetime:
+                if isinstance(cell, str):
+                    try:
+                        t = fromiso(cell)
+                    except ValueError:
+                        return parse_time(cell, zone, name)
+                    return t if t.tzinfo is not None else t.replace(tzinfo=zone)
+                return parse_time(cell, zone, name)
+
+            return read_time
+        if f.kind == "choice" and f.choices:
+            codes = self._choice_maps[name]
+
+            def read_choice(cell: Any) -> str:
+                code = codes.get(cell)
+                return code if code is not None else self.read(f, cell)
+
+            return read_choice
+        if f.kind == "bool":
+            def read_bool(cell: Any) -> bool:
+                return cell if cell is True or cell is False else parse_bool(cell, name)
+
+            return read_bool
+        if f.kind == "text":
+            def read_text(cell: Any) -> str:
+                return cell.strip() if isinstance(cell, str) else self.read(f, cell)
+
+            return read_text
+        return lambda cell: self.read(f, cell)
 
     def read(self, f: Field, cell: Any) -> Any:
         kind = f.kind

@@ -1,0 +1,110 @@
+"""Speed and memory of `policy evaluate` against the I/O floor, on synthetic tickets.
+
+    python benchmarks/bench.py            # 200,000 tickets
+    python benchmarks/bench.py --n 1000000
+
+Prints, in one run: the floor (merely reading and writing the tickets as JSON Lines with
+orjson), `policy evaluate` end to end on them (a subprocess of the installed command, JSON
+Lines out), tickets per second, the ratio, and the peak memory (maximum resident set size,
+from getrusage) of each. Nothing here asserts a time: the figures are for people to read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import orjson
+
+CATEGORIES = ["服务态度", "营业收费", "抄表质量", "故障处理", "电费电价", "报装接电"]
+CAUSES = ["work_quality", "attitude_poor", "attitude_bad", "ten_commitments"]
+UNITS = [f"第{i}供电所" for i in range(1, 41)]
+IMPACTS = ["general"] * 18 + ["serious", "major"]
+ESCALATIONS = ["none"] * 8 + ["company", "state_grid"]
+
+
+def generate(path: Path, n: int, seed: int = 7) -> None:
+    """N realistic power-supply tickets in 2025-2026, every stage present or missing at random."""
+    rnd = random.Random(seed)
+    start = datetime(2025, 1, 1, 8, 0)
+    with path.open("wb") as f:
+        for i in range(n):
+            received = start + timedelta(minutes=rnd.randrange(0, 700 * 24 * 60))
+            dispatched = received + timedelta(minutes=rnd.randrange(5, 120))
+            t = {
+                "id": f"PS-{i:07d}",
+                "received_at": received.strftime("%Y-%m-%d %H:%M"),
+                "category": rnd.choice(CATEGORIES),
+                "verified": rnd.random() < 0.8,
+                "responsible": rnd.random() < 0.9,
+                "person": f"员工{rnd.randrange(2000)}",
+                "unit": rnd.choice(UNITS),
+                "cause": rnd.choice(CAUSES),
+                "customer_loss": rnd.random() < 0.2,
+                "impact": rnd.choice(IMPACTS),
+                "escalation": rnd.choice(ESCALATIONS),
+                "dispatched_at": dispatched.strftime("%Y-%m-%d %H:%M"),
+                "contacted_at": (dispatched + timedelta(hours=rnd.randrange(1, 48))).strftime("%Y-%m-%d %H:%M"),
+                "replied_at": (dispatched + timedelta(hours=rnd.randrange(24, 150))).strftime("%Y-%m-%d %H:%M"),
+                "main_responsible": f"员工{rnd.randrange(2000)}",
+                "unit_deputy": "分管副所长",
+            }
+            if rnd.random() < 0.7:
+                t["revisited_at"] = (dispatched + timedelta(hours=rnd.randrange(150, 200))).strftime("%Y-%m-%d %H:%M")
+            f.write(orjson.dumps(t) + b"\n")
+
+
+def floor(src: Path, dst: Path) -> None:
+    """The floor: read every ticket, parse it, serialise it, write it."""
+    loads, dumps = orjson.loads, orjson.dumps
+    with src.open("rb") as fin, dst.open("wb") as fout:
+        for line in fin:
+            fout.write(dumps(loads(line)) + b"\n")
+
+
+def run_child(argv: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of a child process."""
+    code = (
+        "import resource, subprocess, sys, time; t = time.perf_counter(); "
+        "p = subprocess.run(sys.argv[1:]); el = time.perf_counter() - t; "
+        "print(el, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, p.returncode)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=True).stdout.split()
+    if out[2] not in ("0", "1"):
+        raise SystemExit(f"{' '.join(argv)} exited {out[2]}")
+    return float(out[0]), int(out[1]) / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=200_000, help="tickets (default 200,000)")
+    ap.add_argument("--jobs", type=int, default=1)
+    args = ap.parse_args()
+    policy = str(Path(sys.executable).with_name("policy"))
+    config = Path(__file__).resolve().parents[1] / "examples" / "power_supply" / "policy.toml"
+    with tempfile.TemporaryDirectory() as tmp:
+        tickets, copy, out = Path(tmp, "tickets.jsonl"), Path(tmp, "copy.jsonl"), Path(tmp, "results.jsonl")
+        generate(tickets, args.n)
+        size = tickets.stat().st_size / 2**20
+        floor_code = f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import bench; bench.floor(__import__('pathlib').Path({str(tickets)!r}), __import__('pathlib').Path({str(copy)!r}))"
+        floor_s, floor_mb = run_child([sys.executable, "-c", floor_code])
+        eval_s, eval_mb = run_child([policy, "evaluate", "--config", str(config), "--as-of", "2026-12-31T00:00",
+                                     "--format", "jsonl", "--jobs", str(args.jobs), "--quiet", "--output", str(out), str(tickets)])
+        print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+        print(f"tickets: {args.n:,} ({size:.0f} MiB JSON Lines); results {out.stat().st_size / 2**20:.0f} MiB")
+        print(f"floor (orjson read+write): {floor_s:7.2f} s   peak {floor_mb:6.0f} MiB")
+        print(f"policy evaluate --jobs {args.jobs}:  {eval_s:7.2f} s   peak {eval_mb:6.0f} MiB")
+        print(f"tickets per second:        {args.n / eval_s:9,.0f}")
+        print(f"ratio evaluate / floor:    {eval_s / floor_s:7.2f}")
+
+
+if __name__ == "__main__":
+    main()

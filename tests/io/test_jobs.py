@@ -45,3 +45,14 @@ def test_a_repeated_id_is_rejected_the_same_way_in_every_chunk(tmp_path, monkeyp
     one, two = run(tmp_path, 1, *args), run(tmp_path, 2, *args)
     assert one == two
     assert [(e["row"], e["field"]) for e in json.loads(one)["errors"]] == [(2, "id"), (3, "id")]
+
+
+def test_jobs_reads_standard_input_once(tmp_path):
+    lines = "".join(json.dumps({"id": f"S{i}", "received_at": "2026-03-02 09:00", "category": "tariff",
+                                "verified": False}) + "\n" for i in range(5))
+    args = ["evaluate", "--config", str(EXAMPLES / "power_supply" / "policy.toml"), "--as-of", "2026-12-31T00:00",
+            "--format", "json", "-"]
+    one = CliRunner().invoke(cli, [*args, "--jobs", "1"], input=lines)
+    two = CliRunner().invoke(cli, [*args, "--jobs", "2"], input=lines)
+    assert one.exit_code == two.exit_code == 0 and one.stdout == two.stdout
+    assert json.loads(two.stdout)["summary"]["evaluated"] == 5

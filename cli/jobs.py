@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from policy.core.model import RecordError, Result
-from policy.core.pipeline import Engine, _raw_id
+from policy.core.pipeline import Engine, raw_id
 from policy.core.records import FieldError
 
 CHUNK = 2000
@@ -47,7 +47,7 @@ def duplicate_rows(rows: Iterable) -> set[tuple[str, int]]:
     for source, row, raw in rows:
         if isinstance(raw, FieldError):
             continue
-        ticket_id = _raw_id(raw)
+        ticket_id = raw_id(raw)
         if ticket_id is None:
             continue
         if ticket_id in seen:

@@ -55,9 +55,6 @@ class History:
         i = bisect.bisect_left(entries, (record.received_at, record.id), key=lambda e: (e[0], e[1]))
         return entries[:i]
 
-    def __len__(self) -> int:
-        return sum(len(v) for v in self._by_key.values())
-
 
 class Industry:
     """One enabled regulation: its parser, parameters and the hook callers that reach it."""
@@ -156,16 +153,16 @@ class Engine:
                 result = self._evaluate(industry, record)
             except FieldError as e:
                 self.rejected += 1
-                yield RecordError(source, row, _raw_id(raw), e.field, e.message)
+                yield RecordError(source, row, raw_id(raw), e.field, e.message)
                 continue
             except CalendarGap as e:
                 self.rejected += 1
-                yield RecordError(source, row, _raw_id(raw), _field_in_year(record, e.year), str(e))
+                yield RecordError(source, row, raw_id(raw), _field_in_year(record, e.year), str(e))
                 continue
             except Exception as e:  # noqa: BLE001 - a fault in plugin code costs this record only
                 self.rejected += 1
                 yield RecordError(
-                    source, row, _raw_id(raw), None,
+                    source, row, raw_id(raw), None,
                     f"could not be evaluated because of a fault in plugin code ({type(e).__name__}: {e}); "
                     "please report it with this record",
                 )
@@ -178,12 +175,12 @@ class Engine:
         if self.duplicate_rows is not None:  # decided by the process that saw every row (--jobs)
             duplicate = (source, row) in self.duplicate_rows
         else:
-            ticket_id = _raw_id(raw)
+            ticket_id = raw_id(raw)
             duplicate = ticket_id in self._seen_ids
             if ticket_id is not None:
                 self._seen_ids.add(ticket_id)
         if duplicate:
-            raise FieldError("id", f"ticket {_raw_id(raw)!r} appears more than once in this run")
+            raise FieldError("id", f"ticket {raw_id(raw)!r} appears more than once in this run")
 
     def _evaluate(self, industry: Industry, record: Record) -> Result:
         params = industry.params
@@ -233,7 +230,8 @@ class Engine:
         return {"records": self.records, "evaluated": self.evaluated, "rejected": self.rejected}
 
 
-def _raw_id(raw: Mapping[str, Any]) -> str | None:
+def raw_id(raw: Mapping[str, Any]) -> str | None:
+    """The ticket id as the row gives it, before parsing (for error reports and uniqueness)."""
     for h in ID_HEADERS:
         v = raw.get(h)
         if v not in (None, ""):

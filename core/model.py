@@ -228,7 +228,7 @@ def as_dict(obj: Any, articles: dict[str, str]) -> dict[str, Any]:
             "article": articles.get(obj.rule or ""),
             "reason": obj.reason,
         }
-    if isinstance(obj, Consequence):
+    if isinstance(obj, (Consequence, PeriodConsequence)):
         out = {
             "rule": obj.rule,
             "article": articles.get(obj.rule),
@@ -238,24 +238,12 @@ def as_dict(obj: Any, articles: dict[str, str]) -> dict[str, Any]:
             "min": _iso(obj.min),
             "max": _iso(obj.max),
         }
-        if obj.adjusted_by:
+        if isinstance(obj, PeriodConsequence):
+            out["period"] = obj.period
+            if obj.count is not None:
+                out["count"] = obj.count
+        elif obj.adjusted_by:
             out["adjusted_by"] = list(obj.adjusted_by)
-        if obj.note:
-            out["note"] = obj.note
-        return out
-    if isinstance(obj, PeriodConsequence):
-        out = {
-            "rule": obj.rule,
-            "article": articles.get(obj.rule),
-            "party": obj.party,
-            "role": obj.role,
-            "kind": obj.kind,
-            "min": _iso(obj.min),
-            "max": _iso(obj.max),
-            "period": obj.period,
-        }
-        if obj.count is not None:
-            out["count"] = obj.count
         if obj.note:
             out["note"] = obj.note
         return out

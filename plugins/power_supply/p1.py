@@ -90,7 +90,7 @@ def p1_penalties(record, p) -> list[Consequence]:
         out = p1_24_4_2_serious(record, p)
     else:
         out = p1_24_general(record, p)
-    out += p1_24_5_others(record)
+    out += p1_24_5_others(record, p)
     return out
 
 
@@ -158,10 +158,11 @@ def p1_24_4_2_serious(record, p) -> list[Consequence]:
     ]
 
 
-def p1_24_5_others(record) -> list[Consequence]:
+def p1_24_5_others(record, p) -> list[Consequence]:
     """第二十四条(五): other responsible persons, by analogy level by level: for a person."""
+    low, high = (p.other_responsible_fine[0], p.other_responsible_fine[-1]) if p.other_responsible_fine else (None, None)
     return [
-        Consequence("P1-24.5", name, "other_responsible", "refer",
+        Consequence("P1-24.5", name, "other_responsible", "refer", low, high,
                     note="assess by analogy with the clauses above, level by level (参照上述条款逐级进行考核)")
         for name in record.other_responsible or ()
     ]

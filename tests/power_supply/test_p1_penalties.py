@@ -134,7 +134,9 @@ def test_p1_24_4_several_names_separated_by_semicolons():
 
 def test_p1_24_5_other_responsible_persons_are_referred():
     o = outcome(cause="work_quality", other_responsible="辛;壬")
-    assert {(c["party"], c["kind"]) for c in o.consequences("T1", "P1-24.5")} == {("辛", "refer"), ("壬", "refer")}
+    assert {(c["party"], c["kind"], c["min"]) for c in o.consequences("T1", "P1-24.5")} == {("辛", "refer", None), ("壬", "refer", None)}
+    o = run([{**BASE, "cause": "work_quality", "other_responsible": "辛"}], params={"power_supply": {"other_responsible_fine": [50, 150]}})
+    assert (o.consequence("T1", "P1-24.5")["min"], o.consequence("T1", "P1-24.5")["max"]) == (50, 150)
 
 
 # -- P1-25: complaints outside the company, doubled ---------------------------------------

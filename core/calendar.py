@@ -52,11 +52,19 @@ class Limit:
     unit: str  # "minutes" | "hours" | "days" | "working_days" | "same_day"
 
     def __str__(self) -> str:
-        if self.unit == "same_day":
-            return "same day"
-        n = int(self.amount) if float(self.amount).is_integer() else self.amount
-        unit = self.unit.replace("_", " ")
-        return f"{n} {unit[:-1] if n == 1 else unit}"
+        text = _LIMIT_TEXT.get((self.amount, self.unit))
+        if text is None:
+            if self.unit == "same_day":
+                text = "same day"
+            else:
+                n = int(self.amount) if float(self.amount).is_integer() else self.amount
+                unit = self.unit.replace("_", " ")
+                text = f"{n} {unit[:-1] if n == 1 else unit}"
+            _LIMIT_TEXT[(self.amount, self.unit)] = text
+        return text
+
+
+_LIMIT_TEXT: dict[tuple[float, str], str] = {}
 
 
 def hours(n: float) -> Limit:
@@ -113,6 +121,8 @@ class WorkCalendar:
             if self._is_working(d)
         ]
         self._working_set = frozenset(self._working)
+        # Due times of day-based limits depend only on the start date: computed once each.
+        self._day_dues: dict[tuple[date, str, float], datetime] = {}
 
     @classmethod
     def official(
@@ -187,6 +197,14 @@ class WorkCalendar:
         if unit == "minutes":
             return start + timedelta(minutes=limit.amount)
         day = self.local_date(start)
+        key = (day, unit, limit.amount)
+        due = self._day_dues.get(key)
+        if due is None:
+            due = self._day_dues[key] = self._day_due(day, limit)
+        return due
+
+    def _day_due(self, day: date, limit: Limit) -> datetime:
+        unit = limit.unit
         if unit == "same_day":
             return self.end_of_day(day)
         if unit == "working_days":

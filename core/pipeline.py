@@ -72,7 +72,7 @@ class Industry:
         self.period_facts = call("policy_period_facts", self.name)
         self.period_consequences = call("policy_period_consequences", self.name)
         self.history_hook = call("policy_history", self.name)
-        self.needs_history = bool(self.history_hook.get_hookimpls())
+        self.needs_history = bool(self.history_hook.impls)
         self.ledger = Ledger()
         self.history = History()
 

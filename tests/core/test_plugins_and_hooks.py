@@ -218,3 +218,48 @@ def test_local_plugin_overrides_the_built_in_classification(tmp_path):
     assert (ours.classification.counted, ours.classification.reason) == (False, "company rule: pilot area")
     assert ours.consequences == []
     assert theirs.classification.counted is True
+
+
+def _ordered_plugins(wrapper=False):
+    """Three plugins answering the same hooks, registered in the order a, b, c; b is tryfirst."""
+    ps = plugins.Plugins(plugins.new_manager())
+    for name, opts in (("a", {}), ("b", {"tryfirst": True}), ("c", {})):
+        m = types.ModuleType(f"order_{name}")
+        m.policy_consequences = hookimpl(**opts)(lambda record, name=name: [name])
+        m.policy_classify = hookimpl(**opts)(lambda record, name=name: None if name == "b" else name)
+        assert plugins.register_module(ps, m, name)
+    if wrapper:
+        w = types.ModuleType("wrap")
+
+        @hookimpl(wrapper=True)
+        def policy_consequences(record):
+            answers = yield
+            return [*answers, ["wrapped"]]
+
+        w.policy_consequences = policy_consequences
+        assert plugins.register_module(ps, w, "wrap")
+    return ps
+
+
+def test_direct_hook_calls_answer_exactly_as_pluggy_does():
+    ps = _ordered_plugins()
+    consequences = ps.industry_caller("policy_consequences", "none")
+    classify = ps.industry_caller("policy_classify", "none")
+    assert consequences.direct and classify.direct
+    # tryfirst first, then last registered first; collected answers; first non-None answer.
+    assert consequences(record=1, params=None) == ps.manager.hook.policy_consequences(
+        record=1, classification=None, deadlines=None, appeal=None, params=None) == [["b"], ["c"], ["a"]]
+    assert classify(record=1) == "c"
+
+
+def test_a_wrapper_or_call_monitoring_sends_calls_through_pluggy():
+    ps = _ordered_plugins(wrapper=True)
+    consequences = ps.industry_caller("policy_consequences", "none")
+    assert not consequences.direct
+    assert consequences(record=1, classification=None, deadlines=None, appeal=None, params=None)[-1] == ["wrapped"]
+    ps = _ordered_plugins()
+    seen = []
+    ps.manager.add_hookcall_monitoring(lambda name, impls, kwargs: seen.append(name), lambda *a: None)
+    classify = ps.industry_caller("policy_classify", "none")
+    assert not classify.direct
+    assert classify(record=1, params=None, history=None, calendar=None) == "c" and seen == ["policy_classify"]

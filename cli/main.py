@@ -259,7 +259,7 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, outpu
     if fmt == "xlsx":
         out = output
     else:
-        out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+        out = open(output, "wb") if output else sys.stdout.buffer
     errors = []
     try:
         writer = outputs.WRITERS[fmt](out, engine.articles)

@@ -1,13 +1,18 @@
-"""Writing the result document: json, jsonl, csv and a terminal table.
+"""Writing the result document: json, jsonl, csv, a terminal table and an xlsx workbook.
 
 Results are written as they come (the pipeline streams), the period section, the errors
 and the summary after them. Output depends only on the input and the config, never on
 the time of the run or on dict ordering, so the same run gives byte-identical output.
+
+Every writer but xlsx turns one result into bytes with ``render`` (no state, so ``--jobs``
+workers render and the parent only writes them in order) and writes them with ``emit``.
+Streams are binary; text is UTF-8.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from typing import IO, Any
 
@@ -17,9 +22,7 @@ from policy.core.model import PeriodConsequence, RecordError, Result, as_dict
 
 FORMATS = ("table", "json", "jsonl", "csv", "xlsx")
 
-
-def _dumps(obj: Any) -> str:
-    return orjson.dumps(obj).decode()
+_dumps = orjson.dumps
 
 
 def safe_cell(value: Any) -> Any:
@@ -32,47 +35,62 @@ def safe_cell(value: Any) -> Any:
 class Writer:
     """Receives results one by one, then the period section, errors and summary."""
 
-    def __init__(self, out: IO[str], articles: dict[str, str]):
+    renders = True  # results can be rendered apart from the stream (xlsx: no)
+
+    def __init__(self, out: IO[bytes], articles: dict[str, str]):
         self.out = out
         self.articles = articles
 
-    def result(self, result: Result) -> None: ...
+    def render(self, result: Result) -> bytes:
+        raise NotImplementedError
+
+    def emit(self, rendered: bytes) -> None:
+        self.out.write(rendered)
+
+    def result(self, result: Result) -> None:
+        self.emit(self.render(result))
+
     def finish(self, period: list[PeriodConsequence], errors: list[RecordError], summary: dict[str, int]) -> None: ...
 
 
 class JsonWriter(Writer):
     """One JSON document; one result per line inside its array, so it can stream."""
 
-    def __init__(self, out: IO[str], articles: dict[str, str]):
+    def __init__(self, out: IO[bytes], articles: dict[str, str]):
         super().__init__(out, articles)
         self.first = True
-        out.write('{"results":[')
+        out.write(b'{"results":[')
 
-    def result(self, result: Result) -> None:
-        self.out.write(("\n" if self.first else ",\n") + _dumps(as_dict(result, self.articles)))
+    def render(self, result: Result) -> bytes:
+        return b"\n" + _dumps(as_dict(result, self.articles, times_as_text=False))
+
+    def emit(self, rendered: bytes) -> None:
+        if not self.first:
+            self.out.write(b",")
+        self.out.write(rendered)
         self.first = False
 
     def finish(self, period, errors, summary) -> None:
         w = self.out.write
-        w("\n],\n")
-        for name, items in (("period", period), ("errors", errors)):
-            w(f'"{name}":[')
-            w(",".join("\n" + _dumps(as_dict(x, self.articles)) for x in items))
-            w("\n],\n" if items else "],\n")
-        w('"summary":' + _dumps(summary) + "}\n")
+        w(b"\n],\n")
+        for name, items in ((b"period", period), (b"errors", errors)):
+            w(b'"' + name + b'":[')
+            w(b",".join(b"\n" + _dumps(as_dict(x, self.articles, times_as_text=False)) for x in items))
+            w(b"\n],\n" if items else b"],\n")
+        w(b'"summary":' + _dumps(summary) + b"}\n")
 
 
 class JsonLinesWriter(Writer):
     """One object a line, each with ``type``: result, period, error or summary."""
 
-    def result(self, result: Result) -> None:
-        self.out.write(_dumps({"type": "result", **as_dict(result, self.articles)}) + "\n")
+    def render(self, result: Result) -> bytes:
+        return _dumps({"type": "result", **as_dict(result, self.articles, times_as_text=False)}) + b"\n"
 
     def finish(self, period, errors, summary) -> None:
         for kind, items in (("period", period), ("error", errors)):
             for x in items:
-                self.out.write(_dumps({"type": kind, **as_dict(x, self.articles)}) + "\n")
-        self.out.write(_dumps({"type": "summary", **summary}) + "\n")
+                self.out.write(_dumps({"type": kind, **as_dict(x, self.articles, times_as_text=False)}) + b"\n")
+        self.out.write(_dumps({"type": "summary", **summary}) + b"\n")
 
 
 CSV_COLUMNS = (
@@ -85,15 +103,23 @@ CSV_COLUMNS = (
 class CsvWriter(Writer):
     """One row per deadline and per consequence (a ticket with neither still has one row)."""
 
-    def __init__(self, out: IO[str], articles: dict[str, str]):
+    def __init__(self, out: IO[bytes], articles: dict[str, str]):
         super().__init__(out, articles)
-        self.csv = csv.DictWriter(out, CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+        self.text = io.StringIO()
+        self.csv = csv.DictWriter(self.text, CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
         self.csv.writeheader()
+        out.write(self._take())
+
+    def _take(self) -> bytes:
+        text = self.text.getvalue()
+        self.text.seek(0)
+        self.text.truncate()
+        return text.encode()
 
     def _row(self, values: dict[str, Any]) -> None:
         self.csv.writerow({k: safe_cell(_text(v)) for k, v in values.items()})
 
-    def result(self, result: Result) -> None:
+    def render(self, result: Result) -> bytes:
         d = as_dict(result, self.articles)
         base = {
             "section": "result", "id": d["id"], "industry": d["industry"], "counted": d["counted"],
@@ -106,6 +132,7 @@ class CsvWriter(Writer):
             self._row({**base, "note": d.get("reason")})
         for item, x in items:
             self._row({**base, "item": item, **x})
+        return self._take()
 
     def finish(self, period, errors, summary) -> None:
         for p in period:
@@ -113,6 +140,7 @@ class CsvWriter(Writer):
         for e in errors:
             self._row({"section": "error", **as_dict(e, self.articles)})
         self._row({"section": "summary", "note": f"records {summary['records']}, evaluated {summary['evaluated']}, rejected {summary['rejected']}"})
+        self.out.write(self._take())
 
 
 def _text(v: Any) -> Any:
@@ -135,9 +163,10 @@ def _amount(x: dict[str, Any]) -> str:
 class TableWriter(Writer):
     """A readable listing for the terminal: a line per ticket, indented lines per figure."""
 
-    def result(self, result: Result) -> None:
+    def render(self, result: Result) -> bytes:
         d = as_dict(result, self.articles)
-        w = self.out.write
+        lines: list[str] = []
+        w = lines.append
         counted = "counted" if d["counted"] else "not counted"
         extra = f", repeat of {d['repeat_of']}" if d.get("repeat_of") else ""
         w(f"{d['id']}  [{d['industry']}]  {counted}  {d['category'] or '-'} / {d['grade'] or '-'}{extra}\n")
@@ -153,9 +182,11 @@ class TableWriter(Writer):
             w(f"    {x['kind']:<26}{_amount(x):<24}{(x['party'] or '-') + ' (' + x['role'] + ')':<28}{x['rule']} {x['article'] or ''}\n")
             if x.get("note"):
                 w(f"{'':<19}{x['note']}\n")
+        return "".join(lines).encode()
 
     def finish(self, period, errors, summary) -> None:
-        w = self.out.write
+        lines: list[str] = []
+        w = lines.append
         if period:
             w("\nPeriod\n")
             for p in period:
@@ -169,6 +200,7 @@ class TableWriter(Writer):
             for e in errors:
                 w(f"    {e.source} row {e.row}  {e.id or '-'}  {e.field or '-'}: {e.message}\n")
         w(f"\n{summary['records']} records: {summary['evaluated']} evaluated, {summary['rejected']} rejected\n")
+        self.out.write("".join(lines).encode())
 
 
 class XlsxWriter(Writer):

@@ -20,10 +20,9 @@ data fails loudly (:class:`CalendarGap`); nothing ever falls back to Monday–Fr
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta, tzinfo
-
-from attrs import frozen
 
 from .model import Deadline
 
@@ -44,41 +43,60 @@ class CalendarGap(ValueError):
         self.year = year
 
 
-@frozen
 class Limit:
-    """A time limit as a regulation writes it: an amount and a unit."""
+    """A time limit as a regulation writes it: an amount and a unit.
 
-    amount: float
-    unit: str  # "minutes" | "hours" | "days" | "working_days" | "same_day"
+    A value: equal limits are interchangeable, and ``hours(1)`` returns the same object every
+    time, with its text and its length (for hours and minutes) worked out once.
+    """
+
+    __slots__ = ("amount", "unit", "text", "length")
+
+    def __init__(self, amount: float, unit: str):
+        if unit not in LIMIT_UNITS:
+            raise ValueError(f"unknown limit unit {unit!r}; one of {', '.join(LIMIT_UNITS)}")
+        self.amount = amount
+        self.unit = unit  # "minutes" | "hours" | "days" | "working_days" | "same_day"
+        self.length = timedelta(**{unit: amount}) if unit in ("hours", "minutes") else None
+        if unit == "same_day":
+            self.text = "same day"
+        else:
+            n = int(amount) if float(amount).is_integer() else amount
+            words = unit.replace("_", " ")
+            self.text = f"{n} {words[:-1] if n == 1 else words}"
 
     def __str__(self) -> str:
-        text = _LIMIT_TEXT.get((self.amount, self.unit))
-        if text is None:
-            if self.unit == "same_day":
-                text = "same day"
-            else:
-                n = int(self.amount) if float(self.amount).is_integer() else self.amount
-                unit = self.unit.replace("_", " ")
-                text = f"{n} {unit[:-1] if n == 1 else unit}"
-            _LIMIT_TEXT[(self.amount, self.unit)] = text
-        return text
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"Limit({self.amount!r}, {self.unit!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Limit) and (self.amount, self.unit) == (other.amount, other.unit)
+
+    def __hash__(self) -> int:
+        return hash((self.amount, self.unit))
 
 
-_LIMIT_TEXT: dict[tuple[float, str], str] = {}
+LIMIT_UNITS = ("minutes", "hours", "days", "working_days", "same_day")
 
 
+@functools.cache
 def hours(n: float) -> Limit:
     return Limit(n, "hours")
 
 
+@functools.cache
 def minutes(n: float) -> Limit:
     return Limit(n, "minutes")
 
 
+@functools.cache
 def days(n: int) -> Limit:
     return Limit(n, "days")
 
 
+@functools.cache
 def working_days(n: int) -> Limit:
     return Limit(n, "working_days")
 
@@ -122,7 +140,7 @@ class WorkCalendar:
         ]
         self._working_set = frozenset(self._working)
         # Due times of day-based limits depend only on the start date: computed once each.
-        self._day_dues: dict[tuple[date, str, float], datetime] = {}
+        self._day_dues: dict[tuple[date, Limit], datetime] = {}
 
     @classmethod
     def official(
@@ -191,13 +209,10 @@ class WorkCalendar:
 
     def due(self, start: datetime, limit: Limit) -> datetime:
         """When a period of ``limit`` that starts at ``start`` ends."""
-        unit = limit.unit
-        if unit == "hours":
-            return start + timedelta(hours=limit.amount)
-        if unit == "minutes":
-            return start + timedelta(minutes=limit.amount)
-        day = self.local_date(start)
-        key = (day, unit, limit.amount)
+        if limit.length is not None:  # hours and minutes: calendar time
+            return start + limit.length
+        day = start.astimezone(self.timezone).date()
+        key = (day, limit)
         due = self._day_dues.get(key)
         if due is None:
             due = self._day_dues[key] = self._day_due(day, limit)
@@ -229,12 +244,12 @@ class WorkCalendar:
         extension (where the rule allows one) moves the due time and is reported.
         """
         if start is None:
-            return Deadline(rule, stage, None, done_at, "not_applicable", str(limit))
+            return Deadline(rule, stage, None, done_at, "not_applicable", limit.text)
         due = self.due(start, limit)
         extended = extended_until is not None and extended_until > due
         if extended:
             due = extended_until
-        return Deadline(rule, stage, due, done_at, judge(due, done_at, as_of), str(limit), extended)
+        return Deadline(rule, stage, due, done_at, judge(due, done_at, as_of), limit.text, extended)
 
 
 def months_after(d: date, n: int) -> date:

@@ -106,22 +106,22 @@ COMMON_FIELDS = (
 class Record:
     """One parsed ticket. Declared fields are attributes; an absent one reads as None.
 
-    ``source`` and ``row`` locate it in the input; ``values`` holds the parsed cells. The
-    values live in the instance dict, so reading a present field costs no Python call.
+    ``source`` and ``row`` locate it in the input; ``values`` holds the cells given. Every
+    declared field lives in the instance dict (absent ones as None), so reading a field is a
+    plain attribute lookup with no Python call.
     """
 
-    def __init__(self, values: dict[str, Any], industry: str, source: str, row: int, names: frozenset[str]):
-        self.__dict__.update(values)
+    def __init__(self, values: dict[str, Any], industry: str, source: str, row: int, blank: Mapping[str, None]):
+        attributes = self.__dict__
+        attributes.update(blank)
+        attributes.update(values)
         self.values = values
         self.industry = industry
         self.source = source
         self.row = row
-        self._names = names
 
     def __getattr__(self, name: str) -> Any:
-        # Only reached for a name not set: an absent field, or one the industry does not have.
-        if name in self._names:
-            return None
+        # Only reached for a name that is not a field of this industry.
         raise AttributeError(f"records of {self.industry} have no field {name!r}")
 
     def __repr__(self) -> str:
@@ -152,6 +152,7 @@ class RecordParser:
         self.fields = merged
         self.timezone = timezone
         self.names = frozenset(merged)
+        self._blank = dict.fromkeys(merged)
         # A plugin's own column headers win over the common fields' (答复时间 is the plugin's field).
         own = {f.name for f in fields}
         self.by_header: dict[str, Field] = {}
@@ -161,26 +162,29 @@ class RecordParser:
         self._choice_maps = {
             f.name: _choice_map(f.choices) for f in merged.values() if f.kind == "choice" and f.choices
         }
-        self._readers = {f.name: self._reader(f) for f in merged.values()}
+        read = {name: self._reader(f) for name, f in merged.items()}
+        # Header (field name or Chinese alias) -> (field name, reader of its cells).
+        self._readers = {header: (f.name, read[f.name]) for header, f in self.by_header.items()}
         self._required = [f for f in merged.values() if f.required]
         self._defaults = {f.name: f.default for f in merged.values() if f.default is not None}
 
     def parse(self, raw: Mapping[str, Any], source: str, row: int) -> Record:
         values: dict[str, Any] = dict(self._defaults)
-        by_header, readers = self.by_header, self._readers
+        readers = self._readers
         for header, cell in raw.items():
-            f = by_header.get(header)
-            if f is None:
-                f = by_header.get(header.strip()) if isinstance(header, str) else None
-                if f is None:
+            reader = readers.get(header)
+            if reader is None:
+                reader = readers.get(header.strip()) if isinstance(header, str) else None
+                if reader is None:
                     continue  # exports carry many columns no rule reads
-            if cell is None or cell == "" or (isinstance(cell, str) and not cell.strip()):
+            if cell is None or (cell.__class__ is str and (not cell or cell.isspace())):
                 continue
-            values[f.name] = readers[f.name](cell)
+            name, read = reader
+            values[name] = read(cell)
         for f in self._required:
             if values.get(f.name) is None:
                 raise FieldError(f.name, f"required and missing (column {' or '.join((f.name, *f.aliases))})")
-        return Record(values, self.industry, source, row, self.names)
+        return Record(values, self.industry, source, row, self._blank)
 
     def _reader(self, f: Field):
         """A function reading one cell of ``f``; the common cases take the shortest path."""

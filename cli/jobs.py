@@ -1,71 +1,72 @@
 """`policy evaluate --jobs N`: the tickets split across N worker processes.
 
-The parent reads every row once (to find repeated ids, and to build the history when a
-plugin needs earlier tickets), sends the rows in chunks to the workers, writes their results
-in input order, and merges their period ledgers, so the output is the same as with one job.
+The parent reads the rows once, in order, marks each row whose id repeats an earlier one
+(its engine's :class:`~policy.core.ids.TicketIds`) and sends them in chunks to the workers.
+Each worker evaluates its chunk and renders the results with the run's writer; the parent
+writes them in input order and merges the workers' period ledgers, so the output is the
+same as with one job. When a plugin needs earlier tickets, the parent first reads every row
+for the history, as one job does, and gives it to every worker.
 """
 
 from __future__ import annotations
 
+import io
 import itertools
 import multiprocessing
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 from policy.core.model import RecordError, Result
-from policy.core.pipeline import Engine, raw_id
-from policy.core.records import FieldError
+from policy.core.pipeline import Engine
 
 CHUNK = 2000
 
 _engine: Engine | None = None
+_render: Callable[[Result], bytes] | None = None
 
 
-def _start_worker(config_path: str, as_of: datetime, histories: dict, duplicates: set) -> None:
-    global _engine
+def _start_worker(config_path: str, as_of: datetime, histories: dict, writer_class: type | None) -> None:
+    global _engine, _render
     from policy.cli.main import load_engine_setup
 
     config, plugins = load_engine_setup(config_path)
     _engine = Engine(config, plugins, as_of)
-    _engine.duplicate_rows = duplicates
     for name, history in histories.items():
         _engine.industries[name].history = history
+    if writer_class is not None:
+        _render = writer_class(io.BytesIO(), _engine.articles).render
 
 
-def _evaluate_chunk(rows: list) -> tuple[list, dict, tuple[int, int, int]]:
+def _evaluate_chunk(task: tuple[list, list[bool]]) -> tuple[list, dict, tuple[int, int, int]]:
+    rows, repeated = task
     engine = _engine
     engine.records = engine.evaluated = engine.rejected = 0
     for industry in engine.industries.values():
         industry.ledger = type(industry.ledger)()
-    out = list(engine.evaluate(rows))
+    out = list(engine.evaluate_chunk(rows, repeated))
+    if _render is not None:
+        out = [r if isinstance(r, RecordError) else _render(r) for r in out]
     ledgers = {name: i.ledger._entries for name, i in engine.industries.items()}
     return out, ledgers, (engine.records, engine.evaluated, engine.rejected)
 
 
-def duplicate_rows(rows: Iterable) -> set[tuple[str, int]]:
-    seen, duplicates = set(), set()
-    for source, row, raw in rows:
-        if isinstance(raw, FieldError):
-            continue
-        ticket_id = raw_id(raw)
-        if ticket_id is None:
-            continue
-        if ticket_id in seen:
-            duplicates.add((source, row))
-        seen.add(ticket_id)
-    return duplicates
+def _chunks(engine: Engine, rows: Iterable) -> Iterator[tuple[list, list[bool]]]:
+    rows = iter(rows)
+    while chunk := list(itertools.islice(rows, CHUNK)):
+        yield chunk, engine.repeated(chunk)
 
 
-def evaluate(engine: Engine, config_path: str, rows, jobs: int) -> Iterator[Result | RecordError]:
-    """Like ``engine.evaluate(rows())``, spread over ``jobs`` processes; ``rows`` is re-readable."""
-    duplicates = duplicate_rows(rows())
+def evaluate(engine: Engine, config_path: str, rows, jobs: int, writer_class: type | None) -> Iterator[bytes | Result | RecordError]:
+    """Like ``engine.evaluate(rows())`` over ``jobs`` processes; ``rows`` is re-readable.
+
+    With a ``writer_class`` that renders, results come back rendered (bytes), else as Results.
+    """
     if engine.needs_history:
         engine.remember(rows())
     histories = {name: i.history for name, i in engine.industries.items() if i.needs_history}
     context = multiprocessing.get_context("spawn")  # no fork of a parent holding open files
-    chunks = iter(lambda it=iter(rows()): list(itertools.islice(it, CHUNK)), [])
-    with context.Pool(jobs, _start_worker, (config_path, engine.as_of, histories, duplicates)) as pool:
-        for out, ledgers, (records, evaluated, rejected) in pool.imap(_evaluate_chunk, chunks):
+    with context.Pool(jobs, _start_worker, (config_path, engine.as_of, histories, writer_class)) as pool:
+        for out, ledgers, (records, evaluated, rejected) in pool.imap(_evaluate_chunk, _chunks(engine, rows())):
             engine.records += records
             engine.evaluated += evaluated
             engine.rejected += rejected

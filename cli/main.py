@@ -245,8 +245,8 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, outpu
     engine = Engine(config, plugins, as_of_time)
     headers = frozenset(h for i in engine.industries.values() for h in i.parser.by_header) | {"industry", "行业"}
     spool = None
-    if (engine.needs_history or jobs > 1) and "-" in inputs:
-        # Standard input can be read once only; rules on earlier tickets and --jobs read twice.
+    if engine.needs_history and "-" in inputs:
+        # Standard input can be read once only; rules on earlier tickets read the input twice.
         spool = tempfile.NamedTemporaryFile("wb", suffix=".jsonl", delete=False)
         shutil.copyfileobj(sys.stdin.buffer, spool)
         spool.close()
@@ -266,7 +266,7 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, outpu
         if jobs > 1:
             from policy.cli import jobs as parallel
 
-            results = parallel.evaluate(engine, str(config.path), rows, jobs)
+            results = parallel.evaluate(engine, str(config.path), rows, jobs, type(writer) if writer.renders else None)
         else:
             if engine.needs_history:
                 engine.remember(rows())

@@ -281,9 +281,12 @@ class XlsxWriter(Writer):
 WRITERS = {"json": JsonWriter, "jsonl": JsonLinesWriter, "csv": CsvWriter, "table": TableWriter, "xlsx": XlsxWriter}
 
 
-def write_all(writer: Writer, results: Iterable[Result | RecordError], errors: list[RecordError]) -> None:
+def write_all(writer: Writer, results: Iterable[bytes | Result | RecordError], errors: list[RecordError]) -> None:
+    """Write each result (or a result ``--jobs`` rendered already); keep the errors for the end."""
     for r in results:
-        if isinstance(r, RecordError):
+        if r.__class__ is bytes:
+            writer.emit(r)
+        elif isinstance(r, RecordError):
             errors.append(r)
         else:
             writer.result(r)

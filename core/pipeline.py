@@ -2,20 +2,23 @@
 
 :class:`Engine` is built once per run from the config and the plugins. ``evaluate`` takes
 raw rows (source, row number, mapping) and yields, for each, a :class:`Result` or a
-:class:`RecordError`, in input order; nothing is ever dropped. Tickets stream through:
-what is kept across them is the set of ids (ids must be unique in a run), the period
-ledger (sums per key and month) and, only when a plugin asks for it, the history.
+:class:`RecordError`, in input order; nothing is ever dropped. Tickets stream through, a
+chunk at a time: what is kept across them is the ids seen (ids must be unique in a run; see
+:mod:`.ids`), the period ledger (sums per key and month) and, only when a plugin asks for
+it, the history.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
 from .calendar import CalendarGap
 from .config import Config
+from .ids import TicketIds
 from .model import NO_APPEAL, Classification, PeriodConsequence, RecordError, Result
 from .periods import Ledger, Period, Selection
 from .plugins import Plugins
@@ -24,6 +27,7 @@ from .regulation import Regulation, articles_of
 
 Row = tuple[str, int, Mapping[str, Any]]  # (source, row number, raw cells)
 
+CHUNK = 1000  # rows read ahead, their ids checked in one go
 INDUSTRY_HEADERS = ("industry", "行业")
 ID_HEADERS = ("id", "工单编号", "工单号", "编号")
 
@@ -91,8 +95,7 @@ class Engine:
         self.records = 0
         self.evaluated = 0
         self.rejected = 0
-        self._seen_ids: set[str] = set()
-        self.duplicate_rows: set[tuple[str, int]] | None = None
+        self.ids = TicketIds()
 
     @property
     def needs_history(self) -> bool:
@@ -140,7 +143,17 @@ class Engine:
                     industry.history.add(key, record.received_at, record.id, info)
 
     def evaluate(self, rows: Iterable[Row]) -> Iterator[Result | RecordError]:
-        for source, row, raw in rows:
+        rows = iter(rows)
+        while chunk := list(itertools.islice(rows, CHUNK)):
+            yield from self.evaluate_chunk(chunk, self.repeated(chunk))
+
+    def repeated(self, rows: list[Row]) -> list[bool]:
+        """For each row: does it repeat the id of an earlier row of the run?"""
+        return self.ids.repeated([None if isinstance(raw, FieldError) else raw_id(raw) for _, _, raw in rows])
+
+    def evaluate_chunk(self, rows: list[Row], repeated: list[bool]) -> Iterator[Result | RecordError]:
+        """Evaluate rows whose repeated ids are known (``--jobs`` workers get them from the parent)."""
+        for (source, row, raw), repeat in zip(rows, repeated):
             self.records += 1
             if isinstance(raw, FieldError):  # a row the reader could not read
                 self.rejected += 1
@@ -148,7 +161,8 @@ class Engine:
                 continue
             record = None
             try:
-                self._check_unique(source, row, raw)
+                if repeat:
+                    raise FieldError("id", f"ticket {raw_id(raw)!r} appears more than once in this run")
                 industry, record = self.parse(source, row, raw)
                 result = self._evaluate(industry, record)
             except FieldError as e:
@@ -169,18 +183,6 @@ class Engine:
                 continue
             self.evaluated += 1
             yield result
-
-    def _check_unique(self, source: str, row: int, raw: Mapping[str, Any]) -> None:
-        """Ids are unique in a run: every later row with an id already seen is rejected."""
-        if self.duplicate_rows is not None:  # decided by the process that saw every row (--jobs)
-            duplicate = (source, row) in self.duplicate_rows
-        else:
-            ticket_id = raw_id(raw)
-            duplicate = ticket_id in self._seen_ids
-            if ticket_id is not None:
-                self._seen_ids.add(ticket_id)
-        if duplicate:
-            raise FieldError("id", f"ticket {raw_id(raw)!r} appears more than once in this run")
 
     def _evaluate(self, industry: Industry, record: Record) -> Result:
         params = industry.params

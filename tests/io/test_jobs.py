@@ -56,3 +56,11 @@ def test_jobs_reads_standard_input_once(tmp_path):
     two = CliRunner().invoke(cli, [*args, "--jobs", "2"], input=lines)
     assert one.exit_code == two.exit_code == 0 and one.stdout == two.stdout
     assert json.loads(two.stdout)["summary"]["evaluated"] == 5
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "table"])
+def test_workers_render_every_format_as_one_job_does(tmp_path, monkeypatch, fmt):
+    monkeypatch.setattr(jobs, "CHUNK", 3)
+    args = ["--config", str(EXAMPLES / "mixed" / "policy.toml"), "--format", fmt, str(EXAMPLES / "mixed" / "tickets.jsonl")]
+    one = run(tmp_path, 1, *args)
+    assert run(tmp_path, 2, *args) == one and one.count(b"\n") >= 10

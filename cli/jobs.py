@@ -45,7 +45,10 @@ def _evaluate_chunk(task: tuple[list, list[bool]]) -> tuple[list, dict, tuple[in
         industry.ledger = type(industry.ledger)()
     out = list(engine.evaluate_chunk(rows, repeated))
     if _render is not None:
-        out = [r if isinstance(r, RecordError) else _render(r) for r in out]
+        # One list of rendered results, the parent writes it in one go; errors after it
+        # (the writers keep errors for the end anyway).
+        rendered = [_render(r) for r in out if not isinstance(r, RecordError)]
+        out = [rendered, *(r for r in out if isinstance(r, RecordError))]
     ledgers = {name: i.ledger._entries for name, i in engine.industries.items()}
     return out, ledgers, (engine.records, engine.evaluated, engine.rejected)
 
@@ -56,10 +59,11 @@ def _chunks(engine: Engine, rows: Iterable) -> Iterator[tuple[list, list[bool]]]
         yield chunk, engine.repeated(chunk)
 
 
-def evaluate(engine: Engine, config_path: str, rows, jobs: int, writer_class: type | None) -> Iterator[bytes | Result | RecordError]:
+def evaluate(engine: Engine, config_path: str, rows, jobs: int, writer_class: type | None) -> Iterator[list[bytes] | Result | RecordError]:
     """Like ``engine.evaluate(rows())`` over ``jobs`` processes; ``rows`` is re-readable.
 
-    With a ``writer_class`` that renders, results come back rendered (bytes), else as Results.
+    With a ``writer_class`` that renders, the results of a chunk come back as one list of
+    rendered results, else as Results.
     """
     if engine.needs_history:
         engine.remember(rows())

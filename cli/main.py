@@ -136,8 +136,11 @@ def _with_progress(results, engine):
     start = time.monotonic()
     with Progress(*columns, transient=True, refresh_per_second=4) as progress:
         task = progress.add_task("evaluate", total=None, rejected=0, rate=0.0)
-        for n, r in enumerate(results, 1):
-            if n % 1000 == 0:
+        n = shown = 0
+        for r in results:
+            n += len(r) if r.__class__ is list else 1  # --jobs: a chunk's rendered results
+            if n - shown >= 1000:
+                shown = n
                 rate = n / max(time.monotonic() - start, 1e-9)
                 progress.update(task, completed=n, rejected=engine.rejected, rate=rate)
             yield r

@@ -47,6 +47,9 @@ class Writer:
     def emit(self, rendered: bytes) -> None:
         self.out.write(rendered)
 
+    def emit_many(self, rendered: list[bytes]) -> None:
+        self.out.write(b"".join(rendered))
+
     def result(self, result: Result) -> None:
         self.emit(self.render(result))
 
@@ -65,10 +68,12 @@ class JsonWriter(Writer):
         return b"\n" + _dumps(as_dict(result, self.articles, times_as_text=False))
 
     def emit(self, rendered: bytes) -> None:
-        if not self.first:
-            self.out.write(b",")
-        self.out.write(rendered)
-        self.first = False
+        self.emit_many([rendered])
+
+    def emit_many(self, rendered: list[bytes]) -> None:
+        if rendered:
+            self.out.write((b"," if not self.first else b"") + b",".join(rendered))
+            self.first = False
 
     def finish(self, period, errors, summary) -> None:
         w = self.out.write
@@ -281,11 +286,11 @@ class XlsxWriter(Writer):
 WRITERS = {"json": JsonWriter, "jsonl": JsonLinesWriter, "csv": CsvWriter, "table": TableWriter, "xlsx": XlsxWriter}
 
 
-def write_all(writer: Writer, results: Iterable[bytes | Result | RecordError], errors: list[RecordError]) -> None:
-    """Write each result (or a result ``--jobs`` rendered already); keep the errors for the end."""
+def write_all(writer: Writer, results: Iterable[list[bytes] | Result | RecordError], errors: list[RecordError]) -> None:
+    """Write each result (or results ``--jobs`` rendered already); keep the errors for the end."""
     for r in results:
-        if r.__class__ is bytes:
-            writer.emit(r)
+        if r.__class__ is list:
+            writer.emit_many(r)
         elif isinstance(r, RecordError):
             errors.append(r)
         else:

@@ -140,7 +140,7 @@ class WorkCalendar:
         ]
         self._working_set = frozenset(self._working)
         # Due times of day-based limits depend only on the start date: computed once each.
-        self._day_dues: dict[tuple[date, Limit], datetime] = {}
+        self._day_dues: dict[tuple[date, str, float], datetime] = {}
 
     @classmethod
     def official(
@@ -211,8 +211,8 @@ class WorkCalendar:
         """When a period of ``limit`` that starts at ``start`` ends."""
         if limit.length is not None:  # hours and minutes: calendar time
             return start + limit.length
-        day = start.astimezone(self.timezone).date()
-        key = (day, limit)
+        day = (start if start.tzinfo is self.timezone else start.astimezone(self.timezone)).date()
+        key = (day, limit.unit, limit.amount)  # plain values: hashing them costs no Python call
         due = self._day_dues.get(key)
         if due is None:
             due = self._day_dues[key] = self._day_due(day, limit)

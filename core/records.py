@@ -220,6 +220,15 @@ class RecordParser:
                 return cell.strip() if isinstance(cell, str) else self.read(f, cell)
 
             return read_text
+        if f.kind == "names":
+            split = NAME_SEPARATORS.split
+
+            def read_names(cell: Any) -> tuple[str, ...]:
+                if isinstance(cell, str):
+                    return tuple(n for n in split(cell.strip()) if n)
+                return self.read(f, cell)
+
+            return read_names
         return lambda cell: self.read(f, cell)
 
     def read(self, f: Field, cell: Any) -> Any:

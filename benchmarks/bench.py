@@ -4,7 +4,7 @@
     python benchmarks/bench.py --n 1000000
 
 Prints, in one run: the floor (merely reading and writing the tickets as JSON Lines with
-orjson), `policy evaluate` end to end on them (a subprocess of the installed command, JSON
+orjson; the best of three runs), `policy evaluate` end to end on them (a subprocess of the installed command, JSON
 Lines out), tickets per second, the ratio, and the peak memory (maximum resident set size,
 from getrusage) of each. Nothing here asserts a time: the figures are for people to read.
 """
@@ -95,12 +95,13 @@ def main() -> None:
         generate(tickets, args.n)
         size = tickets.stat().st_size / 2**20
         floor_code = f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import bench; bench.floor(__import__('pathlib').Path({str(tickets)!r}), __import__('pathlib').Path({str(copy)!r}))"
-        floor_s, floor_mb = run_child([sys.executable, "-c", floor_code])
+        # The floor is short and its time varies from run to run: its best of three.
+        floor_s, floor_mb = min(run_child([sys.executable, "-c", floor_code]) for _ in range(3))
         eval_s, eval_mb = run_child([policy, "evaluate", "--config", str(config), "--as-of", "2026-12-31T00:00",
                                      "--format", "jsonl", "--jobs", str(args.jobs), "--quiet", "--output", str(out), str(tickets)])
         print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
         print(f"tickets: {args.n:,} ({size:.0f} MiB JSON Lines); results {out.stat().st_size / 2**20:.0f} MiB")
-        print(f"floor (orjson read+write): {floor_s:7.2f} s   peak {floor_mb:6.0f} MiB")
+        print(f"floor (orjson read+write): {floor_s:7.2f} s   peak {floor_mb:6.0f} MiB  (best of 3)")
         print(f"policy evaluate --jobs {args.jobs}:  {eval_s:7.2f} s   peak {eval_mb:6.0f} MiB")
         print(f"tickets per second:        {args.n / eval_s:9,.0f}")
         print(f"ratio evaluate / floor:    {eval_s / floor_s:7.2f}")

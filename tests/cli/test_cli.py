@@ -192,3 +192,24 @@ def test_the_installed_command_runs_in_a_real_process(tmp_path):
                        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)["results"][0]["consequences"][0]["rule"] == "P1-24.3.2.1"  # json on a pipe
+
+
+def test_json_times_are_written_exactly_as_iso_8601_text():
+    """JSON writers hand datetimes to orjson; the text must be what isoformat() gives."""
+    from datetime import datetime, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    from policy.cli.outputs import JsonLinesWriter
+    from policy.core.model import Classification, Deadline, Result, as_dict
+
+    times = [
+        datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
+        datetime(2026, 3, 2, 2, 0, 0, 250, tzinfo=timezone.utc),
+        datetime(1988, 7, 1, 9, 30, 15, tzinfo=ZoneInfo("Asia/Shanghai")),  # summer time then: +09:00
+        datetime(2026, 3, 2, 10, 0, tzinfo=timezone(timedelta(hours=5, minutes=45))),
+    ]
+    result = Result("T", "toy", Classification(True), [Deadline("T-1", "s", t, t, "met") for t in times])
+    written = json.loads(JsonLinesWriter(io.BytesIO(), {}).render(result))
+    assert [d["due"] for d in written["deadlines"]] == [t.isoformat() for t in times]
+    assert written["deadlines"] == as_dict(result, {})["deadlines"]
+    assert written["deadlines"][2]["due"] == "1988-07-01T09:30:15+09:00"

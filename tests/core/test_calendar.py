@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from policy.core.calendar import SAME_DAY, CalendarGap, WorkCalendar, days, hours, judge, minutes, working_days
+from policy.core.calendar import SAME_DAY, CalendarGap, Limit, WorkCalendar, days, hours, judge, minutes, working_days
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -116,3 +116,11 @@ def test_working_days_come_from_precomputed_lists_not_the_library(monkeypatch, c
 
     monkeypatch.setattr(chinese_calendar, "is_workday", boom)
     assert cal.working_day_after(date(2026, 3, 6), 1) == date(2026, 3, 9)
+
+
+def test_a_limit_reads_as_the_regulation_writes_it_and_is_built_once():
+    assert [str(x) for x in (hours(1), hours(0.5), minutes(30), days(1), working_days(4), SAME_DAY)] == [
+        "1 hour", "0.5 hours", "30 minutes", "1 day", "4 working days", "same day"]
+    assert hours(24) is hours(24) and hours(24) == Limit(24, "hours") and hours(24) != days(1)
+    with pytest.raises(ValueError, match="unknown limit unit 'weeks'"):
+        Limit(1, "weeks")

@@ -12,11 +12,13 @@ from __future__ import annotations
 import codecs
 import csv
 import sys
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 import orjson
+from attrs import frozen
 
 from policy.core.records import FieldError
 
@@ -79,6 +81,43 @@ def read(
             yield from read_jsonl(f, path)
 
 
+@frozen
+class JsonLines:
+    """Lines of a JSON Lines input, not yet parsed: ``--jobs`` workers parse them, not the parent."""
+
+    source: str
+    first_line: int
+    lines: list[bytes]
+
+    def rows(self) -> Iterator[tuple[str, int, Any]]:
+        return jsonl_rows(self.lines, self.source, self.first_line)
+
+
+def read_chunks(
+    path: str, size: int, stdin: IO[bytes] | None = None, sheet: str | None = None, headers: frozenset[str] = frozenset()
+) -> Iterator[JsonLines | list[tuple[str, int, Any]]]:
+    """The input in chunks of ``size`` rows: JSON Lines as raw lines, other formats read."""
+    if format_of(path) != "jsonl":
+        rows = read(path, stdin, sheet, headers)
+        while chunk := list(itertools.islice(rows, size)):
+            yield chunk
+        return
+    if path == "-":
+        stream, source = (stdin if stdin is not None else sys.stdin.buffer), "<stdin>"
+    elif not Path(path).is_file():
+        raise InputError(f"{path}: no such file")
+    else:
+        stream, source = open(path, "rb"), path  # noqa: SIM115 - closed below
+    try:
+        first = 1
+        while lines := list(itertools.islice(stream, size)):
+            yield JsonLines(source, first, lines)
+            first += len(lines)
+    finally:
+        if path != "-":
+            stream.close()
+
+
 def read_csv(f: IO[str], source: str) -> Iterator[tuple[str, int, Any]]:
     reader = csv.reader(f)
     try:
@@ -125,8 +164,12 @@ def read_json(p: Path, source: str) -> Iterator[tuple[str, int, Any]]:
 
 def read_jsonl(f: IO[bytes], source: str) -> Iterator[tuple[str, int, Any]]:
     """One object a line, read as bytes and parsed with orjson (the hot path of large runs)."""
+    return jsonl_rows(f, source, 1)
+
+
+def jsonl_rows(lines: Iterable[bytes], source: str, first_line: int) -> Iterator[tuple[str, int, Any]]:
     loads = orjson.loads
-    for line_no, line in enumerate(f, 1):
+    for line_no, line in enumerate(lines, first_line):
         if line_no == 1:
             line = line.removeprefix(codecs.BOM_UTF8)
         if not line.strip():

@@ -1,25 +1,36 @@
 """`policy evaluate --jobs N`: the tickets split across N worker processes.
 
-The parent reads the rows once, in order, marks each row whose id repeats an earlier one
-(its engine's :class:`~policy.core.ids.TicketIds`) and sends them in chunks to the workers.
-Each worker evaluates its chunk and renders the results with the run's writer; the parent
-writes them in input order and merges the workers' period ledgers, so the output is the
-same as with one job. When a plugin needs earlier tickets, the parent first reads every row
-for the history, as one job does, and gives it to every worker.
+The parent reads the input in chunks: JSON Lines as raw lines, which the workers parse, other
+formats as rows. Each worker evaluates a chunk and renders its results with the run's writer;
+the parent writes them in input order and merges the workers' period ledgers, so the output
+is the same as with one job.
+
+Ids are unique in a run, and only the parent sees every chunk. A worker marks the ids its
+chunk repeats and returns every id; the parent checks them against the ids of the chunks
+before (its engine's :class:`~policy.core.ids.TicketIds`) and, in the rare chunk that repeats
+an earlier chunk's id, has it evaluated again with the repeats marked. When a plugin needs
+earlier tickets, the parent first reads every row for the history, as one job does, and gives
+it to every worker.
 """
 
 from __future__ import annotations
 
+import collections
 import io
-import itertools
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from typing import Any
 
+from policy.cli.inputs import JsonLines
+from policy.core.ids import TicketIds
 from policy.core.model import RecordError, Result
-from policy.core.pipeline import Engine
+from policy.core.pipeline import Engine, raw_id
+from policy.core.records import FieldError
 
 CHUNK = 2000
+
+Chunk = JsonLines | list  # raw JSON lines, or rows already read
 
 _engine: Engine | None = None
 _render: Callable[[Result], bytes] | None = None
@@ -37,43 +48,67 @@ def _start_worker(config_path: str, as_of: datetime, histories: dict, writer_cla
         _render = writer_class(io.BytesIO(), _engine.articles).render
 
 
-def _evaluate_chunk(task: tuple[list, list[bool]]) -> tuple[list, dict, tuple[int, int, int]]:
-    rows, repeated = task
+def _evaluate_chunk(task: tuple[Chunk, list[bool] | None]) -> tuple[list, dict, tuple[int, int, int], list, list[bool]]:
+    """Evaluate one chunk; ``repeated`` None means: mark only the repeats within the chunk."""
+    chunk, repeated = task
+    rows = list(chunk.rows()) if isinstance(chunk, JsonLines) else chunk
+    ids = [None if isinstance(raw, FieldError) else raw_id(raw) for _, _, raw in rows]
+    if repeated is None:
+        repeated = TicketIds().repeated(ids)
     engine = _engine
     engine.records = engine.evaluated = engine.rejected = 0
     for industry in engine.industries.values():
         industry.ledger = type(industry.ledger)()
     out = list(engine.evaluate_chunk(rows, repeated))
     if _render is not None:
-        # One list of rendered results, the parent writes it in one go; errors after it
+        # One list of rendered results, which the parent writes in one go; errors after it
         # (the writers keep errors for the end anyway).
         rendered = [_render(r) for r in out if not isinstance(r, RecordError)]
         out = [rendered, *(r for r in out if isinstance(r, RecordError))]
     ledgers = {name: i.ledger._entries for name, i in engine.industries.items()}
-    return out, ledgers, (engine.records, engine.evaluated, engine.rejected)
+    return out, ledgers, (engine.records, engine.evaluated, engine.rejected), ids, repeated
 
 
-def _chunks(engine: Engine, rows: Iterable) -> Iterator[tuple[list, list[bool]]]:
-    rows = iter(rows)
-    while chunk := list(itertools.islice(rows, CHUNK)):
-        yield chunk, engine.repeated(chunk)
+def evaluate(
+    engine: Engine, config_path: str, chunks: Iterable[Chunk], rows: Callable[[], Iterable], jobs: int,
+    writer_class: type | None,
+) -> Iterator[list[bytes] | Result | RecordError]:
+    """Like ``engine.evaluate(rows())`` over ``jobs`` processes.
 
-
-def evaluate(engine: Engine, config_path: str, rows, jobs: int, writer_class: type | None) -> Iterator[list[bytes] | Result | RecordError]:
-    """Like ``engine.evaluate(rows())`` over ``jobs`` processes; ``rows`` is re-readable.
-
-    With a ``writer_class`` that renders, the results of a chunk come back as one list of
-    rendered results, else as Results.
+    ``chunks`` is the input in chunks (:func:`policy.cli.inputs.read_chunks`); ``rows`` reads it
+    again as rows, for the history, only when a plugin needs earlier tickets. With a
+    ``writer_class`` that renders, the results of a chunk come back as one list of rendered
+    results, else as Results.
     """
     if engine.needs_history:
         engine.remember(rows())
     histories = {name: i.history for name, i in engine.industries.items() if i.needs_history}
+    sent: collections.deque[Chunk] = collections.deque()  # chunks whose results are not back yet
+
+    def tasks() -> Iterator[tuple[Chunk, None]]:
+        for chunk in chunks:
+            sent.append(chunk)
+            yield chunk, None
+
     context = multiprocessing.get_context("spawn")  # no fork of a parent holding open files
     with context.Pool(jobs, _start_worker, (config_path, engine.as_of, histories, writer_class)) as pool:
-        for out, ledgers, (records, evaluated, rejected) in pool.imap(_evaluate_chunk, _chunks(engine, rows())):
+        for answer in pool.imap(_evaluate_chunk, tasks()):
+            chunk = sent.popleft()
+            out, ledgers, counts, ids, within = answer
+            repeated = engine.ids.repeated(ids)
+            if repeated != within:  # an id of an earlier chunk: evaluated again, repeats marked
+                out, ledgers, counts, _, _ = pool.apply(_evaluate_chunk, ((chunk, repeated),))
+            records, evaluated, rejected = counts
             engine.records += records
             engine.evaluated += evaluated
             engine.rejected += rejected
             for name, entries in ledgers.items():
                 engine.industries[name].ledger.merge(entries)
             yield from out
+
+
+def chunks_of(paths: Iterable[str], **read_options: Any) -> Iterator[Chunk]:
+    from policy.cli.inputs import read_chunks
+
+    for path in paths:
+        yield from read_chunks(path, CHUNK, **read_options)

@@ -269,7 +269,8 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, outpu
         if jobs > 1:
             from policy.cli import jobs as parallel
 
-            results = parallel.evaluate(engine, str(config.path), rows, jobs, type(writer) if writer.renders else None)
+            chunks = parallel.chunks_of(inputs, sheet=sheet, headers=headers)
+            results = parallel.evaluate(engine, str(config.path), chunks, rows, jobs, type(writer) if writer.renders else None)
         else:
             if engine.needs_history:
                 engine.remember(rows())

@@ -146,6 +146,27 @@ def _with_progress(results, engine):
             yield r
 
 
+AUTO_JOBS_BYTES = 32 * 2**20  # about 80,000 tickets: below it, starting workers costs more than it saves
+AUTO_JOBS_MAX = 8
+
+
+def _jobs(option: str, inputs: tuple[str, ...]) -> int:
+    """``--jobs``: a number, or auto (one worker per CPU this process may use, for large files)."""
+    if option != "auto":
+        try:
+            jobs = int(option)
+        except ValueError:
+            jobs = 0
+        if jobs < 1:
+            _fail(f"--jobs: {option!r} is not a number of processes (1 or more) or auto")
+        return jobs
+    size = sum(os.path.getsize(p) for p in inputs if p != "-" and os.path.isfile(p))
+    if size < AUTO_JOBS_BYTES:
+        return 1
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cpus, AUTO_JOBS_MAX))
+
+
 @cli.command(name="new-plugin")
 @click.argument("name")
 @click.option("--title", help="The regulation's title (default: NAME complaint regulation).")
@@ -190,7 +211,8 @@ def load_engine_setup(config_path: str | None) -> tuple[config_mod.Config, Plugi
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv", "xlsx"]), help="Output format (xlsx needs --output).")
 @click.option("--sheet", metavar="S", help="Spreadsheet sheet: its name or its number from 1 (default the first).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), metavar="FILE", help="Write here instead of standard output.")
-@click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True, help="Worker processes; the output is the same for any N.")
+@click.option("--jobs", "-j", default="auto", show_default=True, metavar="N|auto",
+              help="Worker processes (auto: one per CPU for inputs of 32 MiB or more, else 1); the output is the same for any N.")
 @click.option("--quiet", "-q", is_flag=True, help="No warnings or progress on standard error.")
 def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, output, quiet) -> None:
     """Evaluate complaint records (CSV, JSON, JSON Lines, .xlsx/.xls/.ods; - reads JSON Lines from stdin).
@@ -221,6 +243,7 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, outpu
             chosen = Period.parse(period)
         except ValueError as e:
             _fail(f"--period: {e}")
+    jobs = _jobs(jobs, inputs)
     try:
         for path in inputs:
             readers.format_of(path)

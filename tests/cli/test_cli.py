@@ -159,6 +159,9 @@ def test_usage_errors_exit_2(workdir):
     assert evaluate("t.txt").exit_code == 2
     assert evaluate("t.csv", "--period", "2026-Q5").exit_code == 2
     assert evaluate("t.csv", "--as-of", "yesterday").exit_code == 2
+    for jobs in ("0", "two"):
+        r = evaluate("t.csv", "--jobs", jobs)
+        assert r.exit_code == 2 and f"--jobs: '{jobs}' is not a number of processes" in r.output
     (workdir / "policy.toml").write_text('[policy]\nplugins = ["power_supply"]\n[plugins.power_supply]\nx = 1\n')
     r = evaluate("t.csv")
     assert r.exit_code == 2 and "plugins.power_supply.x: unknown key" in r.output
@@ -213,3 +216,20 @@ def test_json_times_are_written_exactly_as_iso_8601_text():
     assert [d["due"] for d in written["deadlines"]] == [t.isoformat() for t in times]
     assert written["deadlines"] == as_dict(result, {})["deadlines"]
     assert written["deadlines"][2]["due"] == "1988-07-01T09:30:15+09:00"
+
+
+def test_jobs_auto_uses_every_cpu_for_large_inputs_only(tmp_path, monkeypatch):
+    from policy.cli import main
+
+    monkeypatch.setattr(main.os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    small, large = tmp_path / "small.jsonl", tmp_path / "large.jsonl"
+    small.write_bytes(b"x" * 999)
+    large.write_bytes(b"x" * 1000)
+    monkeypatch.setattr(main, "AUTO_JOBS_BYTES", 1000)
+    assert main._jobs("auto", (str(small),)) == 1
+    assert main._jobs("auto", (str(large),)) == 3
+    assert main._jobs("auto", (str(small), str(small))) == 3  # the inputs together
+    assert main._jobs("auto", ("-",)) == 1  # standard input: its size is unknown
+    assert main._jobs("2", (str(small),)) == 2
+    monkeypatch.setattr(main, "AUTO_JOBS_MAX", 2)
+    assert main._jobs("auto", (str(large),)) == 2

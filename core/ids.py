@@ -9,6 +9,7 @@ chunk of ids at a time. Ids in exports mostly rise, which keeps the B-tree's pag
 from __future__ import annotations
 
 import sqlite3
+import warnings
 from collections.abc import Sequence
 
 IN_MEMORY = 100_000  # ~9 MiB of ids in a set before they move to disk
@@ -39,7 +40,12 @@ class TicketIds:
                 recent.add(ticket_id)
                 out.append(False)
         if len(recent) >= self.in_memory:
-            self._spill()
+            try:
+                self._spill()
+            except sqlite3.Error as e:
+                # No usable temporary directory: keep every id in memory rather than fail the run.
+                warnings.warn(f"ticket ids stay in memory: no temporary SQLite table ({e})", stacklevel=2)
+                self.in_memory = float("inf")
         return out
 
     def _on_disk(self, ids: list[str]) -> set[str]:

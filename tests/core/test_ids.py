@@ -48,3 +48,16 @@ def test_a_run_longer_than_the_memory_bound_rejects_exactly_the_repeats(tmp_path
     doc = json.loads(out.read_text())
     assert [(e["row"], e["id"], e["field"]) for e in doc["errors"]] == [(1501, "R1499", "id"), (2401, "R5", "id")]
     assert doc["summary"] == {"records": 2500, "evaluated": 2498, "rejected": 2}
+
+
+def test_without_a_temporary_directory_ids_stay_in_memory(monkeypatch):
+    import sqlite3
+
+    def no_disk(*args, **kwargs):
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(ids.sqlite3, "connect", no_disk)
+    seen = TicketIds(in_memory=2)
+    with pytest.warns(UserWarning, match="ticket ids stay in memory"):
+        assert seen.repeated(["A", "B"]) == [False, False]
+    assert seen.repeated(["C", "A", "B"]) == [False, True, True]

@@ -235,7 +235,7 @@ class Engine:
 def raw_id(raw: Mapping[str, Any]) -> str | None:
     """The ticket id as the row gives it, before parsing (for error reports and uniqueness)."""
     v = raw.get("id")
-    if v.__class__ is str and v and not v[0].isspace() and not v[-1].isspace():
+    if v.__class__ is str and (v := v.strip()):
         return v  # the common case, first: this runs for every row
     for h in ID_HEADERS:
         v = raw.get(h)

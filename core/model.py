@@ -33,6 +33,9 @@ KINDS = (
     "refer",
     # Not in contract.md: score-based regulations (a bank's branch score) report points.
     "score",
+    # Not in contract.md: yuan of fines already listed taken from one month's pay (a schedule
+    # of those fines, never to be added to them).
+    "pay_deduction",
 )
 
 # 行政处分 / 企业职工奖惩, mild to severe (conventions.md). "记过至开除" is a range on it.

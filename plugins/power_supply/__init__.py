@@ -86,12 +86,12 @@ def policy_consequences(record, classification, deadlines, appeal, params):
 @hookimpl
 def policy_period_facts(record, result, params, calendar):
     if params.schedule == "P1":
-        return p1.p1_27_tallies(record, result, calendar)
+        return p1.p1_27_tallies(record, result, calendar) + p1.p1_28_tallies(record, result, calendar)
     return p2.p2_14_tallies(record, result, params, calendar)
 
 
 @hookimpl
-def policy_period_consequences(ledger, periods, params):
+def policy_period_consequences(ledger, periods, params, roster):
     if params.schedule == "P1":
-        return p1.p1_27_half_year(ledger, periods, params)
+        return p1.p1_27_half_year(ledger, periods, params) + p1.p1_28_pay_deductions(ledger, periods, roster)
     return p2.p2_14_one_vote_veto(ledger, periods)

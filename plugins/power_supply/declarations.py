@@ -152,6 +152,7 @@ FIELDS = (
     Field("unit_deputy", "names", "分管副职 (leadership responsibility)", ("分管副职",)),
     Field("other_responsible", "names", "other responsible persons (第二十四条(五)), assessed by analogy", ("其他责任人",)),
     Field("unit_head", "names", "the unit's head (通报批评 of P1-26; P2 单位负责人)", ("单位负责人",)),
+    Field("notified_at", "time", "P1-28 when the result was announced (处理结果通报); its month's performance pay bears the fines", ("处理结果通报时间", "通报时间")),
     Field("falsified_reply", "bool", "the unit's reply was falsified, concealed or misreported (第二十六条)", ("弄虚作假", "不如实回复")),
     Field("severe", "bool", "P2 情节严重", ("情节严重",)),
     Field("rural_electrician", "bool", "P2 the person is a rural electrician (农村电工)", ("农村电工",)),

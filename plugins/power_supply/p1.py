@@ -5,6 +5,7 @@ Each function is one clause, named after it; ``p`` is the plugin's Parameters.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from policy.core.calendar import SAME_DAY, hours, working_days
@@ -234,3 +235,93 @@ def p1_27_half_year(ledger, periods, p) -> list[PeriodConsequence]:
                 )
             )
     return out
+
+
+def p1_28_tallies(record, result, calendar) -> list[Tally]:
+    """第二十八条: each person's fines, in the month the result is announced (else received)."""
+    when = calendar.local_date(record.notified_at or record.received_at)
+    return [
+        Tally(("P1-28", c.party), when, c.min or 0, c.max)
+        for c in result.consequences
+        if c.kind == "fine" and c.party and c.role != "unit"  # P1-26's unit fine is not on anyone's pay
+    ]
+
+
+def p1_28_pay_deductions(ledger, periods, roster) -> list[PeriodConsequence]:
+    """第二十八条: fines come out of the month's performance pay; what it cannot cover is
+    deducted in the following months until paid in full.
+
+    Needs each person's monthly performance pay (roster column ``performance_pay`` 月度绩效,
+    optionally per ``month`` 月份); without a roster the fines stay the totals of each ticket.
+    Fines are ranges, so the schedule is worked out for the least and the most owed.
+    """
+    if not roster:
+        return []
+    pay, out = _performance_pay(roster)
+    report = {(m.year, m.first_month) for m in periods.of("month")}
+    for key in ledger.keys("P1-28"):
+        person = key[1]
+        if person not in pay:
+            out.append(PeriodConsequence("P1-28", person, "responsible_person", "refer", "-",
+                                         note="no performance pay (月度绩效) in the roster: fines stay the totals per ticket"))
+            continue
+        months = sorted(m for m in ledger.months() if ledger.month(key, m).count)
+        owed_low, owed_high = 0.0, 0.0
+        for month in _month_range(months[0], max(max(report, default=months[-1]), months[-1])):
+            entry = ledger.month(key, month)
+            owed_low += entry.amount_min
+            owed_high = None if owed_high is None or entry.amount_max is None else owed_high + entry.amount_max
+            month_pay = pay[person].get(month, pay[person].get(None, 0))
+            low = min(owed_low, month_pay)
+            high = month_pay if owed_high is None else min(owed_high, month_pay)
+            owed_low -= low
+            owed_high = None if owed_high is None else owed_high - high
+            if owed_high is None:
+                # A fine with no upper bound: the schedule follows what is owed at least, and
+                # up to the whole pay may go while any of it is unpaid.
+                if month in report and (entry.count or low or owed_low):
+                    rest = (f"at least {owed_low:g} yuan, and whatever the fines decided add above their minimums "
+                            "(a fine here has no upper bound)")
+                    out.append(_deduction(person, month, low, high, entry.count, month_pay, rest))
+            elif month in report and (low or high or owed_low or owed_high):
+                out.append(_deduction(person, month, low, high, entry.count, month_pay, f"{owed_low:g}–{owed_high:g} yuan"))
+    return out
+
+
+def _deduction(person, month, low, high, count, month_pay, rest) -> PeriodConsequence:
+    return PeriodConsequence(
+        "P1-28", person, "responsible_person", "pay_deduction", f"{month[0]}-{month[1]:02d}", low, high,
+        count=count or None, note=f"from this month's performance pay of {month_pay:g} yuan; still owed after it: {rest}",
+    )
+
+
+def _performance_pay(roster) -> tuple[dict[str, dict], list[PeriodConsequence]]:
+    """person -> {(year, month) or None (every month): pay}; a row that cannot be read is reported."""
+    pay: dict[str, dict] = {}
+    problems = []
+    for i, row in enumerate(roster, 1):
+        get = lambda *names: next((str(row[n]).strip() for n in names if row.get(n) not in (None, "")), None)  # noqa: E731
+        person, amount, month = get("person", "姓名", "责任人"), get("performance_pay", "月度绩效", "绩效工资"), get("month", "月份")
+        if amount is None:
+            continue  # a row for another regulation's rules
+        try:
+            value = float(amount.replace(",", "").removesuffix("元"))
+            when = None if month is None else (int(month[:4]), int(month[5:7]))
+            if not person or not 0 <= value < math.inf or (when is not None and (len(month) != 7 or not 1 <= when[1] <= 12)):
+                raise ValueError
+        except ValueError:
+            problems.append(PeriodConsequence(
+                "P1-28", person, "roster", "refer", "-",
+                note=f"roster row {i}: expected a person, performance_pay in yuan (≥ 0) and an optional month like 2026-03; "
+                f"got {person!r}, {amount!r}, {month!r}: not used",
+            ))
+            continue
+        pay.setdefault(person, {})[when] = value
+    return pay, problems
+
+
+def _month_range(first: tuple[int, int], last: tuple[int, int]):
+    year, month = first
+    while (year, month) <= last:
+        yield year, month
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)

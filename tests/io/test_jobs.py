@@ -26,8 +26,10 @@ def run(tmp_path, n, *args):
         ["--config", str(EXAMPLES / "airport" / "policy.toml"), str(EXAMPLES / "airport" / "tickets.csv")],
         ["--config", str(EXAMPLES / "water" / "policy.toml"), "--period", "2026", "--roster",
          str(EXAMPLES / "water" / "roster.csv"), str(EXAMPLES / "water" / "tickets.csv")],
+        ["--config", str(EXAMPLES / "power_supply" / "policy.toml"), "--period", "2026-H1", "--roster",
+         str(EXAMPLES / "power_supply" / "roster.csv"), str(EXAMPLES / "power_supply" / "tickets.csv")],
     ],
-    ids=["mixed", "airport-history", "water-periods"],
+    ids=["mixed", "airport-history", "water-periods", "power-supply-pay-deductions"],
 )
 def test_jobs_output_is_byte_identical(tmp_path, monkeypatch, args):
     monkeypatch.setattr(jobs, "CHUNK", 2)  # several chunks even for a small example

@@ -182,7 +182,7 @@ def test_p1_26_not_without_falsification():
     assert not outcome(cause="work_quality", falsified_reply="否").consequences("T1", "P1-26")
 
 
-# -- P1-28: fines as totals -------------------------------------------------------------------
+# -- P1-28: fines out of monthly performance pay ---------------------------------------------
 
 
 def test_p1_28_fines_are_reported_as_the_total_owed_not_split_by_month():
@@ -190,3 +190,75 @@ def test_p1_28_fines_are_reported_as_the_total_owed_not_split_by_month():
     o = outcome(cause="attitude_bad", impact="general")
     fines = o.consequences("T1", kind="fine")
     assert [(c["rule"], c["min"], c["max"]) for c in fines] == [("P1-24.3.2.2", 300, 600)]
+
+
+def deductions(rows, roster, period="2026-H1"):
+    o = run(rows, as_of="2026-12-31T00:00", roster=roster, period=period)
+    return [(p["party"], p["period"], p["min"], p["max"]) for p in o.periods("P1-28", kind="pay_deduction")], o
+
+
+@pytest.mark.parametrize(
+    ("pay", "expected"),
+    [
+        # 第二十四条(三)2(1) 200–500 yuan; the month's pay at N-1, N and N+1 of the most owed.
+        (499, [("张三", "2026-03", 200, 499), ("张三", "2026-04", 0, 1)]),
+        (500, [("张三", "2026-03", 200, 500)]),
+        (501, [("张三", "2026-03", 200, 500)]),
+        # Pay below even the least owed: the rest of both carries over, month by month.
+        (150, [("张三", "2026-03", 150, 150), ("张三", "2026-04", 50, 150), ("张三", "2026-05", 0, 150),
+               ("张三", "2026-06", 0, 50)]),
+    ],
+)
+def test_p1_28_the_months_pay_bears_the_fine_and_the_rest_carries_over(pay, expected):
+    got, o = deductions([{**BASE, "cause": "attitude_poor"}], [{"person": "张三", "performance_pay": pay}])
+    assert got == expected
+    # The schedule never changes the fine itself, which stays the ticket's total.
+    assert figures(o.consequence("T1", "P1-24.3.2.1")) == ("张三", "responsible_person", "fine", 200, 500)
+
+
+def test_p1_28_an_open_ended_fine_takes_the_whole_pay_at_most_and_says_so():
+    got, o = deductions([{**BASE, "impact": "major", "main_responsible": "张三"}],
+                        [{"姓名": "张三", "月度绩效": "1,000元"}], period="2026-03")
+    assert got == [("张三", "2026-03", 800, 1000)]  # (四)1(1): not less than 800 yuan
+    assert o.periods("P1-28")[0]["note"] == (
+        "from this month's performance pay of 1000 yuan; still owed after it: at least 0 yuan, and whatever the "
+        "fines decided add above their minimums (a fine here has no upper bound)")
+
+
+def test_p1_28_an_open_ended_fine_is_followed_while_its_minimum_is_unpaid():
+    got, _ = deductions([{**BASE, "impact": "serious", "main_responsible": "张三"}],  # (四)2(1): ≥ 1000 yuan
+                        [{"person": "张三", "performance_pay": 400}])
+    assert got == [("张三", "2026-03", 400, 400), ("张三", "2026-04", 400, 400), ("张三", "2026-05", 200, 400)]
+
+
+def test_p1_28_fines_count_in_the_month_the_result_is_announced_with_that_months_pay():
+    rows = [
+        {**BASE, "cause": "attitude_poor", "notified_at": "2026-04-03 10:00"},  # received in March
+        {**BASE, "id": "T2", "received_at": "2026-04-20 09:00", "cause": "work_quality", "escalation": "state_grid"},
+    ]
+    roster = [{"person": "张三", "performance_pay": 300}, {"person": "张三", "month": "2026-04", "performance_pay": 600}]
+    got, o = deductions(rows, roster)
+    # April: 200–500 (P1-24.3.2.1) + 200–400 (P1-24.3.1.1 doubled by P1-25) against 600 of pay.
+    assert got == [("张三", "2026-04", 400, 600), ("张三", "2026-05", 0, 300)]
+    assert o.periods("P1-28")[0]["count"] == 2
+
+
+def test_p1_28_people_without_pay_and_unreadable_roster_rows_are_reported():
+    rows = [{**BASE, "cause": "attitude_poor"}, {**BASE, "id": "T2", "person": "李四", "cause": "attitude_poor"}]
+    roster = [{"person": "张三", "performance_pay": "很多"}, {"person": "王五", "post": "抄表员"}]
+    _, o = deductions(rows, roster)
+    notes = [(p["party"], p["role"], p["note"]) for p in o.periods("P1-28")]
+    assert notes == [
+        ("张三", "roster", "roster row 1: expected a person, performance_pay in yuan (≥ 0) and an optional month like "
+                          "2026-03; got '张三', '很多', None: not used"),
+        ("张三", "responsible_person", "no performance pay (月度绩效) in the roster: fines stay the totals per ticket"),
+        ("李四", "responsible_person", "no performance pay (月度绩效) in the roster: fines stay the totals per ticket"),
+    ]  # 王五's row carries no pay: a row for another rule, not a problem
+    assert not o.periods("P1-28", kind="pay_deduction")
+
+
+def test_p1_28_unit_fines_and_runs_without_a_roster_have_no_schedule():
+    falsified = {**BASE, "cause": "attitude_poor", "falsified_reply": "是"}
+    got, o = deductions([falsified], [{"person": "张三", "performance_pay": 1000}])
+    assert [g[0] for g in got] == ["张三"]  # P1-26's 500 yuan is the unit's, on no one's pay
+    assert run([falsified], as_of="2026-12-31T00:00").periods("P1-28") == []

@@ -65,7 +65,7 @@ def _evaluate_chunk(task: tuple[Chunk, list[bool] | None]) -> tuple[list, dict, 
         # (the writers keep errors for the end anyway).
         rendered = [_render(r) for r in out if not isinstance(r, RecordError)]
         out = [rendered, *(r for r in out if isinstance(r, RecordError))]
-    ledgers = {name: i.ledger._entries for name, i in engine.industries.items()}
+    ledgers = {name: i.ledger.sums() for name, i in engine.industries.items()}
     return out, ledgers, (engine.records, engine.evaluated, engine.rejected), ids, repeated
 
 

@@ -121,12 +121,20 @@ class Ledger:
             entry = months[month] = Entry()
         entry.add(1, tally.amount_min, tally.amount_max)
 
-    def merge(self, entries: dict[tuple, dict[Month, Entry]]) -> None:
-        """Add another ledger's sums (a worker's share of the tickets, with --jobs)."""
-        for key, months in entries.items():
+    def sums(self) -> dict[tuple, dict[Month, tuple[int, float, float | None]]]:
+        """The sums as plain tuples, to send to another process (cheap to pickle)."""
+        return {key: {m: (e.count, e.amount_min, e.amount_max) for m, e in months.items()}
+                for key, months in self._entries.items()}
+
+    def merge(self, sums: dict[tuple, dict[Month, tuple[int, float, float | None]]]) -> None:
+        """Add another ledger's :meth:`sums` (a worker's share of the tickets, with --jobs)."""
+        for key, months in sums.items():
             mine = self._entries.setdefault(key, {})
-            for month, e in months.items():
-                mine.setdefault(month, Entry()).add(e.count, e.amount_min, e.amount_max)
+            for month, (count, amount_min, amount_max) in months.items():
+                entry = mine.get(month)
+                if entry is None:
+                    entry = mine[month] = Entry()
+                entry.add(count, amount_min, amount_max)
 
     def keys(self, *prefix) -> list[tuple]:
         """The keys that start with ``prefix``, sorted (so output does not depend on input order)."""

@@ -28,7 +28,24 @@ class TicketIds:
 
         Records every id. None (a row without an id) is never a repeat; the parser rejects it.
         """
-        on_disk = self._on_disk([i for i in ids if i is not None]) if self._db is not None else ()
+        given = [i for i in ids if i is not None]
+        on_disk = self._on_disk(given) if self._db is not None else ()
+        recent = self._recent
+        if not on_disk and len(unique := set(given)) == len(given) and recent.isdisjoint(unique):
+            recent |= unique  # the usual chunk, nothing repeated: set operations only
+            out = [False] * len(ids)
+        else:
+            out = self._mark(ids, on_disk)
+        if len(recent) >= self.in_memory:
+            try:
+                self._spill()
+            except sqlite3.Error as e:
+                # No usable temporary directory: keep every id in memory rather than fail the run.
+                warnings.warn(f"ticket ids stay in memory: no temporary SQLite table ({e})", stacklevel=2)
+                self.in_memory = float("inf")
+        return out
+
+    def _mark(self, ids: Sequence[str | None], on_disk: set[str]) -> list[bool]:
         recent = self._recent
         out = []
         for ticket_id in ids:
@@ -39,13 +56,6 @@ class TicketIds:
             else:
                 recent.add(ticket_id)
                 out.append(False)
-        if len(recent) >= self.in_memory:
-            try:
-                self._spill()
-            except sqlite3.Error as e:
-                # No usable temporary directory: keep every id in memory rather than fail the run.
-                warnings.warn(f"ticket ids stay in memory: no temporary SQLite table ({e})", stacklevel=2)
-                self.in_memory = float("inf")
         return out
 
     def _on_disk(self, ids: list[str]) -> set[str]:

@@ -107,34 +107,40 @@ class Entry:
         self.amount_max = None if self.amount_max is None or amount_max is None else self.amount_max + amount_max
 
 
+Sums = list  # [count, amount_min, amount_max]: how the ledger keeps an Entry, cheaper to add to
+
+
 class Ledger:
     """Sums of tallies per key and calendar month, for one industry."""
 
     def __init__(self) -> None:
-        self._entries: dict[tuple, dict[Month, Entry]] = {}
+        self._entries: dict[tuple, dict[Month, Sums]] = {}
 
     def add(self, tally: Tally) -> None:
-        months = self._entries.setdefault(tally.key, {})
-        month = (tally.on.year, tally.on.month)
-        entry = months.get(month)
-        if entry is None:
-            entry = months[month] = Entry()
-        entry.add(1, tally.amount_min, tally.amount_max)
+        self._add(self._entries.setdefault(tally.key, {}), (tally.on.year, tally.on.month),
+                  1, tally.amount_min, tally.amount_max)
+
+    @staticmethod
+    def _add(months: dict[Month, Sums], month: Month, count: int, amount_min: float, amount_max: float | None) -> None:
+        sums = months.get(month)
+        if sums is None:
+            months[month] = [count, amount_min, amount_max]
+            return
+        sums[0] += count
+        sums[1] += amount_min
+        sums[2] = None if sums[2] is None or amount_max is None else sums[2] + amount_max
 
     def sums(self) -> dict[tuple, dict[Month, tuple[int, float, float | None]]]:
         """The sums as plain tuples, to send to another process (cheap to pickle)."""
-        return {key: {m: (e.count, e.amount_min, e.amount_max) for m, e in months.items()}
-                for key, months in self._entries.items()}
+        return {key: {m: tuple(s) for m, s in months.items()} for key, months in self._entries.items()}
 
     def merge(self, sums: dict[tuple, dict[Month, tuple[int, float, float | None]]]) -> None:
         """Add another ledger's :meth:`sums` (a worker's share of the tickets, with --jobs)."""
+        add = self._add
         for key, months in sums.items():
             mine = self._entries.setdefault(key, {})
             for month, (count, amount_min, amount_max) in months.items():
-                entry = mine.get(month)
-                if entry is None:
-                    entry = mine[month] = Entry()
-                entry.add(count, amount_min, amount_max)
+                add(mine, month, count, amount_min, amount_max)
 
     def keys(self, *prefix) -> list[tuple]:
         """The keys that start with ``prefix``, sorted (so output does not depend on input order)."""
@@ -142,15 +148,16 @@ class Ledger:
         return sorted((k for k in self._entries if k[:n] == prefix), key=_sort_key)
 
     def month(self, key: tuple, month: Month) -> Entry:
-        return self._entries.get(key, {}).get(month) or Entry()
+        sums = self._entries.get(key, {}).get(month)
+        return Entry() if sums is None else Entry(*sums)
 
     def total(self, key: tuple, period: Period) -> Entry:
         out = Entry()
         months = self._entries.get(key, {})
         for m in period.months:
-            e = months.get(m)
-            if e is not None:
-                out.add(e.count, e.amount_min, e.amount_max)
+            sums = months.get(m)
+            if sums is not None:
+                out.add(*sums)
         return out
 
     def months(self) -> set[Month]:

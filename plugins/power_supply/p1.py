@@ -6,12 +6,14 @@ Each function is one clause, named after it; ``p`` is the plugin's Parameters.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
+from datetime import date
 
 from policy.core.calendar import SAME_DAY, hours, working_days
 from policy.core.model import Appeal, Classification, Consequence, Deadline, PeriodConsequence
 from policy.core.periods import Tally
-from policy.core.records import FieldError
+from policy.core.records import FieldError, parse_number
 
 
 def p1_9_counted(record) -> Classification:
@@ -301,15 +303,16 @@ def _performance_pay(roster) -> tuple[dict[str, dict], list[PeriodConsequence]]:
     problems = []
     for i, row in enumerate(roster, 1):
         get = lambda *names: next((str(row[n]).strip() for n in names if row.get(n) not in (None, "")), None)  # noqa: E731
-        person, amount, month = get("person", "姓名", "责任人"), get("performance_pay", "月度绩效", "绩效工资"), get("month", "月份")
+        person, amount = get("person", "姓名", "责任人"), get("performance_pay", "月度绩效", "绩效工资")
+        month = next((row[n] for n in ("month", "月份") if row.get(n) not in (None, "")), None)
         if amount is None:
             continue  # a row for another regulation's rules
         try:
-            value = float(amount.replace(",", "").removesuffix("元"))
-            when = None if month is None else (int(month[:4]), int(month[5:7]))
-            if not person or not 0 <= value < math.inf or (when is not None and (len(month) != 7 or not 1 <= when[1] <= 12)):
+            value = parse_number(amount, "performance_pay")
+            when = None if month is None else _month_of(month)
+            if not person or not 0 <= value < math.inf:
                 raise ValueError
-        except ValueError:
+        except ValueError:  # FieldError is one
             problems.append(PeriodConsequence(
                 "P1-28", person, "roster", "refer", "-",
                 note=f"roster row {i}: expected a person, performance_pay in yuan (≥ 0) and an optional month like 2026-03; "
@@ -318,6 +321,19 @@ def _performance_pay(roster) -> tuple[dict[str, dict], list[PeriodConsequence]]:
             continue
         pay.setdefault(person, {})[when] = value
     return pay, problems
+
+
+_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+
+
+def _month_of(cell) -> tuple[int, int]:
+    """A roster's month: 2026-04, 2026/4, 2026年4月, or a spreadsheet date in that month."""
+    if isinstance(cell, date):
+        return cell.year, cell.month
+    m = _MONTH.match(str(cell).strip())
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise ValueError(cell)
+    return int(m.group(1)), int(m.group(2))
 
 
 def _month_range(first: tuple[int, int], last: tuple[int, int]):

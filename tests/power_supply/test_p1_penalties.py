@@ -236,7 +236,7 @@ def test_p1_28_fines_count_in_the_month_the_result_is_announced_with_that_months
         {**BASE, "cause": "attitude_poor", "notified_at": "2026-04-03 10:00"},  # received in March
         {**BASE, "id": "T2", "received_at": "2026-04-20 09:00", "cause": "work_quality", "escalation": "state_grid"},
     ]
-    roster = [{"person": "张三", "performance_pay": 300}, {"person": "张三", "month": "2026-04", "performance_pay": 600}]
+    roster = [{"person": "张三", "performance_pay": 300}, {"person": "张三", "月份": "2026年4月", "performance_pay": 600}]
     got, o = deductions(rows, roster)
     # April: 200–500 (P1-24.3.2.1) + 200–400 (P1-24.3.1.1 doubled by P1-25) against 600 of pay.
     assert got == [("张三", "2026-04", 400, 600), ("张三", "2026-05", 0, 300)]
@@ -245,12 +245,15 @@ def test_p1_28_fines_count_in_the_month_the_result_is_announced_with_that_months
 
 def test_p1_28_people_without_pay_and_unreadable_roster_rows_are_reported():
     rows = [{**BASE, "cause": "attitude_poor"}, {**BASE, "id": "T2", "person": "李四", "cause": "attitude_poor"}]
-    roster = [{"person": "张三", "performance_pay": "很多"}, {"person": "王五", "post": "抄表员"}]
+    roster = [{"person": "张三", "performance_pay": "很多"}, {"person": "王五", "post": "抄表员"},
+              {"person": "李四", "performance_pay": 500, "month": "2026-13"}]
     _, o = deductions(rows, roster)
     notes = [(p["party"], p["role"], p["note"]) for p in o.periods("P1-28")]
     assert notes == [
         ("张三", "roster", "roster row 1: expected a person, performance_pay in yuan (≥ 0) and an optional month like "
                           "2026-03; got '张三', '很多', None: not used"),
+        ("李四", "roster", "roster row 3: expected a person, performance_pay in yuan (≥ 0) and an optional month like "
+                          "2026-03; got '李四', '500', '2026-13': not used"),
         ("张三", "responsible_person", "no performance pay (月度绩效) in the roster: fines stay the totals per ticket"),
         ("李四", "responsible_person", "no performance pay (月度绩效) in the roster: fines stay the totals per ticket"),
     ]  # 王五's row carries no pay: a row for another rule, not a problem
@@ -262,3 +265,11 @@ def test_p1_28_unit_fines_and_runs_without_a_roster_have_no_schedule():
     got, o = deductions([falsified], [{"person": "张三", "performance_pay": 1000}])
     assert [g[0] for g in got] == ["张三"]  # P1-26's 500 yuan is the unit's, on no one's pay
     assert run([falsified], as_of="2026-12-31T00:00").periods("P1-28") == []
+
+
+def test_p1_28_a_roster_month_may_be_a_spreadsheet_date():
+    from datetime import datetime
+
+    roster = [{"person": "张三", "performance_pay": 100}, {"person": "张三", "month": datetime(2026, 3, 1), "performance_pay": 600}]
+    got, _ = deductions([{**BASE, "cause": "attitude_poor"}], roster, period="2026-03")
+    assert got == [("张三", "2026-03", 200, 500)]

@@ -25,8 +25,7 @@ from typing import Any
 from policy.cli.inputs import JsonLines
 from policy.core.ids import TicketIds
 from policy.core.model import RecordError, Result
-from policy.core.pipeline import Engine, raw_id
-from policy.core.records import FieldError
+from policy.core.pipeline import Engine, ticket_ids
 
 CHUNK = 2000
 
@@ -52,7 +51,7 @@ def _evaluate_chunk(task: tuple[Chunk, list[bool] | None]) -> tuple[list, dict, 
     """Evaluate one chunk; ``repeated`` None means: mark only the repeats within the chunk."""
     chunk, repeated = task
     rows = list(chunk.rows()) if isinstance(chunk, JsonLines) else chunk
-    ids = [None if isinstance(raw, FieldError) else raw_id(raw) for _, _, raw in rows]
+    ids = ticket_ids(rows)
     if repeated is None:
         repeated = TicketIds().repeated(ids)
     engine = _engine

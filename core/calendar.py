@@ -211,7 +211,7 @@ class WorkCalendar:
         """When a period of ``limit`` that starts at ``start`` ends."""
         if limit.length is not None:  # hours and minutes: calendar time
             return start + limit.length
-        day = (start if start.tzinfo is self.timezone else start.astimezone(self.timezone)).date()
+        day = self.local_date(start)
         key = (day, limit.unit, limit.amount)  # plain values: hashing them costs no Python call
         due = self._day_dues.get(key)
         if due is None:

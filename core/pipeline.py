@@ -145,11 +145,7 @@ class Engine:
     def evaluate(self, rows: Iterable[Row]) -> Iterator[Result | RecordError]:
         rows = iter(rows)
         while chunk := list(itertools.islice(rows, CHUNK)):
-            yield from self.evaluate_chunk(chunk, self.repeated(chunk))
-
-    def repeated(self, rows: list[Row]) -> list[bool]:
-        """For each row: does it repeat the id of an earlier row of the run?"""
-        return self.ids.repeated([None if isinstance(raw, FieldError) else raw_id(raw) for _, _, raw in rows])
+            yield from self.evaluate_chunk(chunk, self.ids.repeated(ticket_ids(chunk)))
 
     def evaluate_chunk(self, rows: list[Row], repeated: list[bool]) -> Iterator[Result | RecordError]:
         """Evaluate rows whose repeated ids are known (``--jobs`` workers get them from the parent)."""
@@ -230,6 +226,11 @@ class Engine:
     @property
     def summary(self) -> dict[str, int]:
         return {"records": self.records, "evaluated": self.evaluated, "rejected": self.rejected}
+
+
+def ticket_ids(rows: Iterable[Row]) -> list[str | None]:
+    """Each row's id (None for a row the reader could not read, or one without an id)."""
+    return [None if isinstance(raw, FieldError) else raw_id(raw) for _, _, raw in rows]
 
 
 def raw_id(raw: Mapping[str, Any]) -> str | None:

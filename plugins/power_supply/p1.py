@@ -261,13 +261,14 @@ def p1_28_pay_deductions(ledger, periods, roster) -> list[PeriodConsequence]:
         return []
     pay, out = _performance_pay(roster)
     report = {(m.year, m.first_month) for m in periods.of("month")}
+    all_months = sorted(ledger.months())  # once, not once per person
     for key in ledger.keys("P1-28"):
         person = key[1]
         if person not in pay:
             out.append(PeriodConsequence("P1-28", person, "responsible_person", "refer", "-",
                                          note="no performance pay (月度绩效) in the roster: fines stay the totals per ticket"))
             continue
-        months = sorted(m for m in ledger.months() if ledger.month(key, m).count)
+        months = [m for m in all_months if ledger.month(key, m).count]
         owed_low, owed_high = 0.0, 0.0
         for month in _month_range(months[0], max(max(report, default=months[-1]), months[-1])):
             entry = ledger.month(key, month)

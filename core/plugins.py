@@ -50,6 +50,17 @@ class Plugins:
     regulations: dict[str, Regulation] = field(factory=dict)
     info: dict[str, PluginInfo] = field(factory=dict)
     failures: list[PluginFailure] = field(factory=list)
+    # False once someone watches hook calls: every call then goes through pluggy.
+    direct_calls: bool = True
+
+    def monitor(self, before: Any, after: Any) -> Any:
+        """Watch every hook call (pluggy's ``add_hookcall_monitoring``); returns the undo.
+
+        The switch the pipeline's direct calls respect: hook callers made after this call go
+        through pluggy, so ``before``/``after`` see them all.
+        """
+        self.direct_calls = False
+        return self.manager.add_hookcall_monitoring(before, after)
 
     def industry_caller(self, hook: str, industry: str) -> HookCall:
         """The hook for one industry: every plugin's implementation but the other industries'."""
@@ -59,7 +70,7 @@ class Plugins:
             if name != industry and self.manager.get_plugin(name) is not None
         ]
         caller = self.manager.subset_hook_caller(hook, others) if others else getattr(self.manager.hook, hook)
-        return HookCall(self.manager, caller)
+        return HookCall(caller, self.direct_calls)
 
 
 class HookCall:
@@ -67,7 +78,8 @@ class HookCall:
 
     The pipeline calls five hooks per ticket, and pluggy's general path (checking the
     arguments, looking up the implementations, its call loop) costs more than a plugin's own
-    functions. When no implementation wraps the others and nobody monitors hook calls, the
+    functions. When no implementation wraps the others and nobody monitors hook calls
+    (:meth:`Plugins.monitor`), the
     implementations are called directly, in pluggy's order (last registered first,
     ``tryfirst``/``trylast`` respected), each with the arguments it names: a collected hook
     returns the list of answers that are not None, a first-result hook the first such answer.
@@ -75,12 +87,12 @@ class HookCall:
     the run starts.
     """
 
-    def __init__(self, manager: pluggy.PluginManager, caller: Any):
+    def __init__(self, caller: Any, direct: bool = True):
         self.caller = caller
         self.impls = caller.get_hookimpls()
         self.firstresult = bool(caller.spec and caller.spec.opts.get("firstresult"))
         wrapped = any(i.hookwrapper or i.wrapper for i in self.impls)
-        self.direct = not wrapped and not _monitored(manager)
+        self.direct = direct and not wrapped
         # (function, getter of its arguments from the call's keywords, number of arguments)
         self._calls = [
             (i.function, operator.itemgetter(*i.argnames) if i.argnames else None, len(i.argnames))
@@ -103,15 +115,6 @@ class HookCall:
                     return answer
                 answers.append(answer)
         return None if self.firstresult else answers
-
-
-def _monitored(manager: pluggy.PluginManager) -> bool:
-    """True when tracing or call monitoring replaced pluggy's own call loop."""
-    try:
-        from pluggy._callers import _multicall
-    except ImportError:  # another pluggy layout: always take pluggy's path
-        return True
-    return getattr(manager, "_inner_hookexec", None) is not _multicall
 
 
 def new_manager() -> pluggy.PluginManager:

@@ -214,7 +214,9 @@ def load_engine_setup(config_path: str | None) -> tuple[config_mod.Config, Plugi
 @click.option("--jobs", "-j", default="auto", show_default=True, metavar="N|auto",
               help="Worker processes (auto: one per CPU for inputs of 32 MiB or more, else 1); the output is the same for any N.")
 @click.option("--quiet", "-q", is_flag=True, help="No warnings or progress on standard error.")
-def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, output, quiet) -> None:
+@click.option("--explain", "explain_all", is_flag=True,
+              help="Add each result's trace (why each figure; see policy explain) to json/jsonl; runs in one process.")
+def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, output, quiet, explain_all) -> None:
     """Evaluate complaint records (CSV, JSON, JSON Lines, .xlsx/.xls/.ods; - reads JSON Lines from stdin).
 
     Exit status: 0 all records evaluated; 1 some rejected (the rest still written);
@@ -269,6 +271,10 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, outpu
         _fail("--format xlsx writes a workbook: name it with --output FILE.xlsx")
 
     engine = Engine(config, plugins, as_of_time)
+    if explain_all:
+        if fmt not in ("json", "jsonl"):
+            _fail("--explain adds a trace to json or jsonl results; for one ticket as text: policy explain ID")
+        engine.explaining, engine.explain_all, jobs = frozenset(), True, 1
     headers = frozenset(h for i in engine.industries.values() for h in i.parser.by_header) | {"industry", "行业"}
     spool = None
     if engine.needs_history and "-" in inputs:
@@ -313,6 +319,10 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, outpu
         click.echo(f"policy: {len(errors)} of {engine.records} records rejected; see {output}", err=True)
     sys.exit(EXIT_REJECTED if engine.rejected else 0)
 
+
+from policy.cli.explain import explain  # noqa: E402 - the command module imports this one lazily
+
+cli.add_command(explain)
 
 if __name__ == "__main__":  # `python -m policy.cli.main`, as the console script runs it
     cli()

@@ -244,12 +244,12 @@ class WorkCalendar:
         extension (where the rule allows one) moves the due time and is reported.
         """
         if start is None:
-            return Deadline(rule, stage, None, done_at, "not_applicable", limit.text)
+            return Deadline(rule, stage, None, done_at, "not_applicable", limit.text, unit=limit.unit)
         due = self.due(start, limit)
         extended = extended_until is not None and extended_until > due
         if extended:
             due = extended_until
-        return Deadline(rule, stage, due, done_at, judge(due, done_at, as_of), limit.text, extended)
+        return Deadline(rule, stage, due, done_at, judge(due, done_at, as_of), limit.text, extended, start, limit.unit)
 
 
 def months_after(d: date, n: int) -> date:

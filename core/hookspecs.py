@@ -24,6 +24,10 @@ and general-purpose packages. Arguments common to the per-ticket hooks:
     the company's :class:`policy.core.calendar.WorkCalendar`.
 ``as_of``
     the evaluation time (``--as-of``) that decides ``open`` versus ``overdue``.
+``trace``
+    ``None``, unless the ticket is being explained (``policy explain``): then a
+    :class:`policy.core.trace.Trace` on which the plugin records each rule it considered
+    (``trace.considered(rule, fired, fact)``) and each step of a figure (``trace.step``).
 
 Each section below says whether the hook is *collected* (every implementation's answer is
 used, in pluggy's order: last registered first, ``tryfirst``/``trylast`` respected) or
@@ -57,7 +61,7 @@ def policy_regulation():
 
 
 @hookspec(firstresult=True)
-def policy_classify(record, params, history, calendar):
+def policy_classify(record, params, history, calendar, trace):
     """Say what the ticket is: counted or not, its category and grade.
 
     ``history`` (:class:`policy.core.pipeline.History`) holds what ``policy_history``
@@ -69,7 +73,7 @@ def policy_classify(record, params, history, calendar):
 
 
 @hookspec
-def policy_deadlines(record, classification, params, calendar, as_of):
+def policy_deadlines(record, classification, params, calendar, as_of, trace):
     """Judge the ticket's time limits.
 
     Returns a list of :class:`policy.core.model.Deadline`, each with its rule id, due time,
@@ -78,7 +82,7 @@ def policy_deadlines(record, classification, params, calendar, as_of):
 
 
 @hookspec(firstresult=True)
-def policy_appeal(record, classification, deadlines, params, calendar):
+def policy_appeal(record, classification, deadlines, params, calendar, trace):
     """Decide the appeal the responsible unit made, if any.
 
     Returns a :class:`policy.core.model.Appeal` (``accepted`` or ``refused``, with its rule
@@ -88,7 +92,7 @@ def policy_appeal(record, classification, deadlines, params, calendar):
 
 
 @hookspec
-def policy_consequences(record, classification, deadlines, appeal, params):
+def policy_consequences(record, classification, deadlines, appeal, params, trace):
     """Work out what each responsible party owes or earns for this ticket.
 
     Returns a list of :class:`policy.core.model.Consequence`. Collected.

@@ -91,6 +91,10 @@ class Deadline:
     status: str
     limit: str = ""  # the limit as written: "1 hour", "4 working days", "same day"
     extended: bool = False  # the due time was moved by an approved extension
+    # For the trace (policy explain), not the result document: the start event's time and
+    # the limit's unit ("working_days", "hours", …), which say how the due time was counted.
+    start: datetime | None = None
+    unit: str | None = None
 
 
 @frozen
@@ -150,6 +154,8 @@ class Result:
     consequences: list[Consequence] = field(factory=list)
     # Where the ticket sits, for period counting: the received time and its parties.
     received_at: datetime | None = None
+    # Why each figure (core/trace.py), only for a ticket being explained.
+    trace: dict | None = None
 
 
 @frozen
@@ -224,6 +230,8 @@ def _result(obj: Result, articles: dict[str, str], time: Any) -> dict[str, Any]:
     out["deadlines"] = [_deadline(d, articles, time) for d in obj.deadlines]
     out["appeal"] = _appeal(obj.appeal, articles, time)
     out["consequences"] = [_consequence(x, articles, time) for x in obj.consequences]
+    if obj.trace is not None:
+        out["trace"] = obj.trace
     return out
 
 

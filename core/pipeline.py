@@ -24,6 +24,7 @@ from .periods import Ledger, Period, Selection
 from .plugins import Plugins
 from .records import FieldError, Record, RecordParser
 from .regulation import Regulation, articles_of
+from .trace import Trace, explain
 
 Row = tuple[str, int, Mapping[str, Any]]  # (source, row number, raw cells)
 
@@ -96,6 +97,10 @@ class Engine:
         self.evaluated = 0
         self.rejected = 0
         self.ids = TicketIds()
+        # policy explain / evaluate --explain: the ids whose trace to keep (None: no tracing,
+        # the default and the fast path), or every ticket's.
+        self.explaining: frozenset[str] | None = None
+        self.explain_all = False
 
     @property
     def needs_history(self) -> bool:
@@ -160,7 +165,10 @@ class Engine:
                 if repeat:
                     raise FieldError("id", f"ticket {raw_id(raw)!r} appears more than once in this run")
                 industry, record = self.parse(source, row, raw)
-                result = self._evaluate(industry, record)
+                if self.explaining is None or not (self.explain_all or record.id in self.explaining):
+                    result = self._evaluate(industry, record)
+                else:
+                    result = self._evaluate(industry, record, Trace(), raw)
             except FieldError as e:
                 self.rejected += 1
                 yield RecordError(source, row, raw_id(raw), e.field, e.message)
@@ -180,35 +188,48 @@ class Engine:
             self.evaluated += 1
             yield result
 
-    def _evaluate(self, industry: Industry, record: Record) -> Result:
+    def _evaluate(self, industry: Industry, record: Record, trace: Trace | None = None,
+                  raw: Mapping[str, Any] | None = None) -> Result:
         params = industry.params
-        classification = industry.classify(record=record, params=params, history=industry.history, calendar=self.calendar)
+        classification = industry.classify(
+            record=record, params=params, history=industry.history, calendar=self.calendar, trace=trace
+        )
         if classification is None:
             classification = Classification(counted=False, reason="no plugin classified this ticket")
         deadlines = [
             d
             for answer in industry.deadlines(
-                record=record, classification=classification, params=params, calendar=self.calendar, as_of=self.as_of
+                record=record, classification=classification, params=params, calendar=self.calendar, as_of=self.as_of,
+                trace=trace,
             )
             for d in answer or ()
         ]
         appeal = (
             industry.appeal(
-                record=record, classification=classification, deadlines=deadlines, params=params, calendar=self.calendar
+                record=record, classification=classification, deadlines=deadlines, params=params, calendar=self.calendar,
+                trace=trace,
             )
             or NO_APPEAL
         )
         consequences = [
             c
             for answer in industry.consequences(
-                record=record, classification=classification, deadlines=deadlines, appeal=appeal, params=params
+                record=record, classification=classification, deadlines=deadlines, appeal=appeal, params=params,
+                trace=trace,
             )
             for c in answer or ()
         ]
         result = Result(record.id, industry.name, classification, deadlines, appeal, consequences, record.received_at)
-        for answer in industry.period_facts(record=record, result=result, params=params, calendar=self.calendar):
-            for tally in answer or ():
-                industry.ledger.add(tally)
+        tallies = [
+            tally
+            for answer in industry.period_facts(record=record, result=result, params=params, calendar=self.calendar)
+            for tally in answer or ()
+        ]
+        for tally in tallies:
+            industry.ledger.add(tally)
+        if trace is not None:
+            result.trace = explain(industry=industry, raw=raw or {}, record=record, result=result,
+                                   calendar=self.calendar, trace=trace, tallies=tallies, articles=self.articles)
         return result
 
     # -- the period rules ------------------------------------------------------------

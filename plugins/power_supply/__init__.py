@@ -40,12 +40,12 @@ def _inspection(record) -> bool:
 
 
 @hookimpl
-def policy_classify(record, params):
+def policy_classify(record, params, trace):
     if _inspection(record):
         return p4.p4_classify(record, params)
     if record.category is None:
         raise FieldError("category", "required for a complaint: one of the 17 items of 第十条 (code or Chinese label)")
-    return p1.p1_9_counted(record)
+    return p1.p1_9_counted(record, trace)
 
 
 @hookimpl
@@ -61,7 +61,7 @@ def policy_appeal(record, deadlines):
 
 
 @hookimpl
-def policy_consequences(record, classification, deadlines, appeal, params):
+def policy_consequences(record, classification, deadlines, appeal, params, trace):
     if _inspection(record):
         return p4.p4_4_2_station_head_fine(record, classification, params) + p4.p4_4_3_rules_breach(record)
     out = []
@@ -76,7 +76,7 @@ def policy_consequences(record, classification, deadlines, appeal, params):
             out += p3.p3_broken_commitment(record, params, deadlines, out)
         out += p1.p1_26_falsified_reply(record, params)
         if classification.counted:
-            out = p1.p1_25_outside_channel(record, params, out)
+            out = p1.p1_25_outside_channel(record, params, out, trace)
     elif assessed:
         out += p2.p2_10_escalation(record, params)
         out += p2.p2_11_window_or_buck_passing(record, params)

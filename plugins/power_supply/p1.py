@@ -16,9 +16,11 @@ from policy.core.periods import Tally
 from policy.core.records import FieldError, parse_number
 
 
-def p1_9_counted(record) -> Classification:
+def p1_9_counted(record, trace=None) -> Classification:
     """第九条: counted only when verified true and the supply unit is responsible."""
     counted = bool(record.verified) and bool(record.responsible)
+    if trace is not None:
+        trace.considered("P1-9", counted, f"经查属实={_yes_no(record.verified)}, 责任原因={_yes_no(record.responsible)}")
     if counted:
         reason = None
     elif not record.verified:
@@ -171,11 +173,28 @@ def p1_24_5_others(record, p) -> list[Consequence]:
     ]
 
 
-def p1_25_outside_channel(record, p, consequences: list[Consequence]) -> list[Consequence]:
+def p1_25_outside_channel(record, p, consequences: list[Consequence], trace=None) -> list[Consequence]:
     """第二十五条: a verified complaint to a supervision channel outside the company: double."""
-    if record.escalation not in p.outside_escalations:
+    outside = record.escalation in p.outside_escalations
+    if trace is not None:
+        trace.considered("P1-25", outside, f"投诉层级={record.escalation or 'none'}")
+    if not outside:
         return consequences
-    return [c.scaled(p.outside_multiplier, "P1-25") for c in consequences]
+    scaled = [c.scaled(p.outside_multiplier, "P1-25") for c in consequences]
+    if trace is not None:
+        for before, after in zip(consequences, scaled):
+            if after is not before:
+                trace.step("P1-25", f"{before.rule} {before.kind} {_span(before)} × {p.outside_multiplier} = {_span(after)}")
+    return scaled
+
+
+def _span(c: Consequence) -> str:
+    low = "-" if c.min is None else f"{c.min:g}"
+    return low if c.max == c.min else f"{low}–{'…' if c.max is None else f'{c.max:g}'}"
+
+
+def _yes_no(value) -> str:
+    return "空" if value is None else ("是" if value else "否")
 
 
 def p1_26_falsified_reply(record, p) -> list[Consequence]:

@@ -248,7 +248,7 @@ def test_direct_hook_calls_answer_exactly_as_pluggy_does():
     assert consequences.direct and classify.direct
     # tryfirst first, then last registered first; collected answers; first non-None answer.
     assert consequences(record=1, params=None) == ps.manager.hook.policy_consequences(
-        record=1, classification=None, deadlines=None, appeal=None, params=None) == [["b"], ["c"], ["a"]]
+        record=1, classification=None, deadlines=None, appeal=None, params=None, trace=None) == [["b"], ["c"], ["a"]]
     assert classify(record=1) == "c"
 
 
@@ -256,10 +256,10 @@ def test_a_wrapper_or_call_monitoring_sends_calls_through_pluggy():
     ps = _ordered_plugins(wrapper=True)
     consequences = ps.industry_caller("policy_consequences", "none")
     assert not consequences.direct
-    assert consequences(record=1, classification=None, deadlines=None, appeal=None, params=None)[-1] == ["wrapped"]
+    assert consequences(record=1, classification=None, deadlines=None, appeal=None, params=None, trace=None)[-1] == ["wrapped"]
     ps = _ordered_plugins()
     seen = []
     ps.monitor(lambda name, impls, kwargs: seen.append(name), lambda *a: None)
     classify = ps.industry_caller("policy_classify", "none")
     assert not classify.direct
-    assert classify(record=1, params=None, history=None, calendar=None) == "c" and seen == ["policy_classify"]
+    assert classify(record=1, params=None, history=None, calendar=None, trace=None) == "c" and seen == ["policy_classify"]

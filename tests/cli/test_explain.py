@@ -1,0 +1,105 @@
+"""policy explain and evaluate --explain: the trace comes from the run, so it agrees with the result."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from policy.cli.main import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+AS_OF = "2026-12-31T00:00"
+
+
+def _run(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def national_day(tmp_path, monkeypatch):
+    """A P1 ticket dispatched the afternoon before National Day 2026 (10-01…10-07 off; 10-10 a working Saturday)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("POLICY_CONFIG", raising=False)
+    assert _run("init", "--industry", "power_supply").exit_code == 0
+    (tmp_path / "t.csv").write_text(
+        "工单编号,受理时间,派单时间,联系时间,答复时间,投诉分类,经查属实,责任原因,责任人,责任单位,投诉原因\n"
+        "ND-1,2026-09-30 15:00,2026-09-30 15:30,2026-10-08 09:00,2026-10-12 17:00,服务态度,是,是,张三,城区供电所,attitude_poor\n"
+        "ND-2,2026-09-30 15:00,2026-09-30 15:30,,,服务态度,否,是,李四,城区供电所,attitude_poor\n",
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def test_explain_names_the_skipped_holidays_and_gives_evaluates_due_time(national_day):
+    # P1-15a 第十五条: contact within 1 working day of dispatch. 09-30 is the start day (never
+    # counted); 10-01…10-07 are 国庆节; the first working day after is 10-08, so due 10-09 00:00.
+    out = _run("explain", "ND-1", "--as-of", AS_OF, "t.csv")
+    assert out.exit_code == 0, out.output
+    assert "跳过: 国庆节 10-01…10-07" in out.output
+    assert "到期 2026-10-09T00:00:00+08:00" in out.output
+    # P1-15b: 4 working days: 10-08, 10-09, 10-10 (调休上班日), 10-12 → due 10-13 00:00; 10-11 Sunday skipped.
+    assert "10-10 调休上班日 (国庆节)" in out.output
+    assert "周末 10-11" in out.output
+    evaluated = json.loads(_run("evaluate", "--as-of", AS_OF, "--format", "json", "t.csv").output)
+    dues = {d["rule"]: d["due"] for d in evaluated["results"][0]["deadlines"]}
+    assert dues["P1-15a"] == "2026-10-09T00:00:00+08:00" and dues["P1-15b"] == "2026-10-13T00:00:00+08:00"
+    trace = json.loads(_run("explain", "ND-1", "--as-of", AS_OF, "--json", "t.csv").output)
+    assert {d["rule"]: d["due"] for d in trace["deadlines"]} == dues
+
+
+def test_explain_says_which_fact_kept_a_ticket_out(national_day):
+    # P1-9 第九条: 经查属实=否 → not counted.
+    out = _run("explain", "ND-2", "--as-of", AS_OF, "t.csv")
+    assert "P1-9 第九条" in out.output and "经查属实=否" in out.output and "不适用" in out.output
+    out = _run("explain", "ND-2", "--as-of", AS_OF, "--lang", "en", "t.csv")
+    assert "经查属实=否, 责任原因=是 → does not apply" in out.output
+
+
+def test_explain_of_a_missing_or_rejected_ticket(national_day):
+    assert _run("explain", "NOPE", "--as-of", AS_OF, "t.csv").exit_code == 2
+    with open("t.csv", "a", encoding="utf-8") as f:
+        f.write("BAD-1,not a time,,,,服务态度,是,是,王五,城区供电所,attitude_poor\n")
+    out = _run("explain", "BAD-1", "--as-of", AS_OF, "t.csv")
+    assert out.exit_code == 1 and "received_at" in out.output
+
+
+def test_a_changed_parameter_is_shown_with_the_regulations_figure(national_day):
+    config = Path("policy.toml").read_text(encoding="utf-8")
+    Path("policy.toml").write_text(config.replace("contact_working_days = 1", "contact_working_days = 2"), encoding="utf-8")
+    out = _run("explain", "ND-1", "--as-of", AS_OF, "t.csv")
+    assert "contact_working_days = 2 (本公司配置; 办法原文 1)" in out.output
+
+
+@pytest.mark.parametrize("example", ["power_supply", "water", "gas", "airport"])
+def test_every_trace_agrees_with_its_result(example):
+    """For every built-in plugin's example: the trace's due times, statuses and amounts are the result's."""
+    folder = EXAMPLES / example
+    args = ["evaluate", "--config", str(folder / "policy.toml"), "--as-of", "2026-04-01T00:00", "--format", "json",
+            "--explain", str(folder / "tickets.csv")]
+    out = _run(*args)
+    assert out.exit_code in (0, 1), out.output
+    results = json.loads(out.output)["results"]
+    assert results
+    for r in results:
+        t = r["trace"]
+        assert t["id"] == r["id"] and t["classification"]["counted"] == r["counted"]
+        assert [(d["rule"], d["due"], d["status"]) for d in t["deadlines"]] == [
+            (d["rule"], d["due"], d["status"]) for d in r["deadlines"]]
+        assert [(c["rule"], c["party"], c["min"], c["max"]) for c in t["consequences"]] == [
+            (c["rule"], c["party"], c["min"], c["max"]) for c in r["consequences"]]
+        assert t["appeal"]["status"] == r["appeal"]["status"]
+        # The core's part, whether or not the plugin records anything: fields by header, parameters.
+        assert any(f["field"] == "received_at" for f in t["fields"])
+        for d in t["deadlines"]:
+            for p in d["parameters"]:
+                assert {"name", "value", "default", "article"} <= set(p)
+
+
+def test_without_explain_the_document_is_unchanged():
+    folder = EXAMPLES / "power_supply"
+    args = ["evaluate", "--config", str(folder / "policy.toml"), "--as-of", "2026-04-01T00:00", "--format", "json",
+            str(folder / "tickets.csv")]
+    assert "trace" not in _run(*args).output
+    assert _run(*args, "--explain", "--format", "csv").exit_code == 2

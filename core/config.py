@@ -22,6 +22,7 @@ import tomli_w
 from attrs import define, field
 from cattrs.preconf.tomllib import make_converter
 
+from . import dated
 from .calendar import WorkCalendar
 from .regulation import ParameterValueError, Regulation, parameter_docs
 
@@ -58,8 +59,10 @@ class CalendarSection:
 class Config:
     policy: PolicySection = field(factory=PolicySection)
     calendar: CalendarSection = field(factory=CalendarSection)
-    parameters: dict[str, Any] = field(factory=dict)  # plugin name -> its parameters object
+    parameters: dict[str, Any] = field(factory=dict)  # plugin name -> its parameters object (the latest version)
     path: Path | None = None
+    # plugin name -> its parameter versions, where a value is dated (core/dated.py)
+    versions: dict[str, dated.Versions] = field(factory=dict)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -236,10 +239,23 @@ def from_dict(data: Mapping[str, Any], regulations: Mapping[str, Regulation], pa
             errors.append(f"{path}: plugins.{name}: unknown plugin; available: {available}")
     if errors:
         raise ConfigError("\n".join(errors))
-    parameters = {}
+    parameters, versions = {}, {}
     for name in policy.plugins:
-        parameters[name] = structure(tables.get(name, {}), regulations[name].parameters, f"plugins.{name}", path)
-    return Config(policy, calendar, parameters, path if isinstance(path, Path) else None)
+        cls = regulations[name].parameters
+        try:
+            tables_by_date = dated.versions(tables.get(name, {}), cls)
+        except dated.DatedError as e:
+            raise ConfigError(f"{path}: plugins.{name}.{e.key}{e}") from None
+        structured = []
+        for start, table in tables_by_date:
+            try:
+                structured.append((start, structure(table, cls, f"plugins.{name}", path)))
+            except ConfigError as e:
+                raise ConfigError(f"{e} (the values in force from {start})" if start else str(e)) from None
+        parameters[name] = structured[-1][1]
+        if len(structured) > 1:
+            versions[name] = dated.Versions(structured, ZoneInfo(policy.timezone))
+    return Config(policy, calendar, parameters, path if isinstance(path, Path) else None, versions)
 
 
 def render(enabled: Iterable[str], regulations: Mapping[str, Regulation]) -> str:
@@ -268,6 +284,9 @@ def render(enabled: Iterable[str], regulations: Mapping[str, Regulation]) -> str
     out = [
         "# policy config, written by `policy init`. Every figure of the enabled regulations is",
         "# below at its default, under the rule id and article it comes from; edit to override.",
+        "# A figure that changes on a date: key = [{from = 2026-07-01, value = NEW}] (the regulation's",
+        "# figure before that date), or several {from, value} in date order. Tickets are judged by the",
+        "# values in force when they were received; period rules by those on the period's last day.",
         "",
     ]
     table = ""

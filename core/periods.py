@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, timedelta
 
 from attrs import define, frozen
 
@@ -73,6 +73,11 @@ class Period:
     @property
     def start(self) -> date:
         return date(self.year, self.first_month, 1)
+
+    @property
+    def last_day(self) -> date:
+        year, month = self.months[-1]
+        return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
 
     def contains(self, other: Period) -> bool:
         return set(other.months) <= set(self.months)
@@ -183,3 +188,20 @@ class Selection:
     def __iter__(self) -> Iterator[Period]:
         for length in ("month", "quarter", "half", "year"):
             yield from self.of(length)
+
+    def ending(self, first: date | None, before: date | None) -> Selection:
+        """Only the periods whose last day is on or after ``first`` and before ``before``
+        (None: no bound): those judged by one version of dated parameters."""
+        return _Ending(self, first, before)
+
+
+class _Ending(Selection):
+    def __init__(self, selection: Selection, first: date | None, before: date | None):
+        self.chosen, self._months = selection.chosen, selection._months
+        self._first, self._before = first, before
+
+    def of(self, length: str) -> list[Period]:
+        return [p for p in super().of(length) if self._holds(p.last_day)]
+
+    def _holds(self, day: date) -> bool:
+        return (self._first is None or day >= self._first) and (self._before is None or day < self._before)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import bisect
 import itertools
+
+import attrs
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
@@ -80,6 +82,12 @@ class Industry:
         self.needs_history = bool(self.history_hook.impls)
         self.ledger = Ledger()
         self.history = History()
+        # Parameters that change on a date (core/dated.py): None when every value holds throughout.
+        self.versions = config.versions.get(self.name)
+
+    def params_at(self, t: datetime) -> Any:
+        """The parameters in force at ``t`` (a ticket's receipt)."""
+        return self.params if self.versions is None else self.versions.at(t)
 
 
 class Engine:
@@ -143,7 +151,7 @@ class Engine:
                 continue  # reported when the second pass meets it
             if not industry.needs_history:
                 continue
-            for answer in industry.history_hook(record=record, params=industry.params):
+            for answer in industry.history_hook(record=record, params=industry.params_at(record.received_at)):
                 for key, info in answer or ():
                     industry.history.add(key, record.received_at, record.id, info)
 
@@ -190,7 +198,7 @@ class Engine:
 
     def _evaluate(self, industry: Industry, record: Record, trace: Trace | None = None,
                   raw: Mapping[str, Any] | None = None) -> Result:
-        params = industry.params
+        params = industry.params if industry.versions is None else industry.versions.at(record.received_at)
         classification = industry.classify(
             record=record, params=params, history=industry.history, calendar=self.calendar, trace=trace
         )
@@ -238,10 +246,18 @@ class Engine:
         out: list[PeriodConsequence] = []
         for industry in self.industries.values():
             selection = Selection(chosen, industry.ledger.months())
-            for answer in industry.period_consequences(
-                ledger=industry.ledger, periods=selection, params=industry.params, roster=roster or []
-            ):
-                out.extend(answer or ())
+            if industry.versions is None:
+                for answer in industry.period_consequences(
+                    ledger=industry.ledger, periods=selection, params=industry.params, roster=roster or []
+                ):
+                    out.extend(answer or ())
+                continue
+            # Each period by the values in force on its last day, said in its note.
+            for start, end, params in _spans(industry.versions.items):
+                for answer in industry.period_consequences(
+                    ledger=industry.ledger, periods=selection.ending(start, end), params=params, roster=roster or []
+                ):
+                    out.extend(_with_version(item, start) for item in answer or ())
         return out
 
     @property
@@ -264,6 +280,18 @@ def raw_id(raw: Mapping[str, Any]) -> str | None:
         if v not in (None, ""):
             return str(int(v) if isinstance(v, float) and v.is_integer() else v).strip()
     return None
+
+
+def _spans(versions: list) -> Iterator[tuple[Any, Any, Any]]:
+    """(first day, day after the last, parameters) of each version; None for open ends."""
+    for i, (start, params) in enumerate(versions):
+        end = versions[i + 1][0] if i + 1 < len(versions) else None
+        yield start, end, params
+
+
+def _with_version(item: PeriodConsequence, start: Any) -> PeriodConsequence:
+    said = f"parameters in force from {start}" if start is not None else "the regulation's parameters before its first revision"
+    return attrs.evolve(item, note=f"{item.note}; {said}" if item.note else said)
 
 
 def _field_in_year(record: Record | None, year: int) -> str | None:

@@ -45,12 +45,14 @@ def param(
     article: str,
     doc: str,
     choices: Sequence[str] | None = None,
+    revisions: Sequence[tuple[Any, Any]] = (),
 ) -> Any:
     """A regulation figure: its default, the rule id and article it comes from, a doc line.
 
     Numbers must not be negative; a two-element list is a range whose first element is not
     above the second (a sanction range is checked on the ladder); ``choices`` restricts a
-    string.
+    string. ``revisions`` are the regulation's own later figures: (date it takes effect, value)
+    pairs in date order (see :mod:`policy.core.dated`).
     """
     validators = [_validate(choices)]
     if isinstance(default, (list, tuple)):
@@ -58,12 +60,12 @@ def param(
             factory=lambda: tuple(default),
             converter=tuple,
             validator=validators,
-            metadata={"rule": rule, "article": article, "doc": doc},
+            metadata={"rule": rule, "article": article, "doc": doc, "revisions": tuple(revisions)},
         )
     return attrs.field(
         default=default,
         validator=validators,
-        metadata={"rule": rule, "article": article, "doc": doc, "choices": choices},
+        metadata={"rule": rule, "article": article, "doc": doc, "choices": choices, "revisions": tuple(revisions)},
     )
 
 

@@ -20,6 +20,8 @@ from .declarations import HIGHER_RATE_POSTS, INCIDENT_KINDS, POSTS, SECTION_LEVE
 KINDS = tuple(INCIDENT_KINDS)
 PER_INCIDENT_KINDS = ("attitude_complaint", "hotline_12345_dissatisfied")  # 五(二)1 first sentence
 ESCALATED_CHANNELS = ("hotline_12345", "media", "superior")  # 六、2: need the principal leader's approval
+DEPARTMENT_LEADER_FIELDS = {"department_head": "部门主要领导", "department_deputy": "分管领导"}  # 五(二)1, 五(二)3
+SECTION_HEAD_UNNAMED = "the section head is not named (field section_head, 科所负责人): party is the section"
 
 
 def w1_classify(record) -> Classification:
@@ -130,6 +132,11 @@ def w1_tallies(record, result, calendar) -> list[Tally]:
             out.append(Tally(("outsourced", record.person), day))
     if record.section:
         out.append(Tally(("section", record.department, record.section, kind), day))
+        # 五(二)2 charges the head of the month's section: the heads the tickets name, per month.
+        out += [Tally(("section_head", record.department, record.section, head), day) for head in record.section_head or ()]
+    # 五(二)3 charges the department's leaders by name: those the tickets name.
+    out += [Tally(("department_leader", record.department, role, name), day)
+            for role in DEPARTMENT_LEADER_FIELDS for name in getattr(record, role) or ()]
     return out
 
 
@@ -176,48 +183,98 @@ def _bad_month(ledger, department, section, month, p) -> int:
     return n if n >= p.section_month_threshold else 0
 
 
+def _heads(ledger, department, section, month) -> tuple[str, ...]:
+    """The section heads the month's tickets name."""
+    return tuple(k[3] for k in ledger.keys("section_head", department, section) if ledger.total(k, month).count)
+
+
 def w1_5_2_2a_section_month(ledger, month, p) -> list[PeriodConsequence]:
-    """五(二)2: 2 of a kind in a month: 1000 yuan off the section head's month."""
+    """五(二)2: 2 of a kind in a month: 1000 yuan off the section head's month.
+
+    The head is the one the month's tickets name; none named: the section, with a note;
+    several named in one month: referred, so that the 1000 yuan is not charged twice."""
     out = []
     for department, section in _subjects(ledger, "section"):
         n = _bad_month(ledger, department, section, month, p)
-        if n:
-            out.append(PeriodConsequence("W1-5.2.2a", section, "section_head", "fine", month.label,
-                                         p.section_month_fine, p.section_month_fine, n, note=f"department {department}"))
+        if not n:
+            continue
+        fine = p.section_month_fine
+        heads = _heads(ledger, department, section, month)
+        if len(heads) == 1:
+            out.append(PeriodConsequence("W1-5.2.2a", heads[0], "section_head", "fine", month.label, fine, fine, n,
+                                         note=f"head of {section}, department {department}"))
+        elif not heads:
+            out.append(PeriodConsequence("W1-5.2.2a", section, "section_head", "fine", month.label, fine, fine, n,
+                                         note=f"{SECTION_HEAD_UNNAMED}; department {department}"))
+        else:
+            out.append(PeriodConsequence("W1-5.2.2a", section, "section_head", "refer", month.label, fine, fine, n,
+                                         note=f"the month's tickets name several heads ({', '.join(heads)}): "
+                                              f"the assessor decides whose month it was; department {department}"))
     return out
 
 
 def w1_5_2_2b_section_year(ledger, year, p) -> list[PeriodConsequence]:
-    """五(二)2: a section with 3 such months in the year: its head at 80%, not 称职."""
+    """五(二)2: a section with 3 such months in the year: its head at 80%, not 称职.
+
+    Each head is assessed for the months they headed (the months whose tickets name them);
+    months whose tickets name no head count for the section, with a note."""
     out = []
+    pct = p.section_year_bonus_pct
     for department, section in _subjects(ledger, "section"):
         bad = [m for m in year.inside("month") if _bad_month(ledger, department, section, m, p)]
-        if len(bad) >= p.section_bad_months_threshold:
-            months = ", ".join(m.label for m in bad)
-            pct = p.section_year_bonus_pct
-            out.append(PeriodConsequence("W1-5.2.2b", section, "section_head", "annual_bonus_paid_pct", year.label, pct, pct,
-                                         len(bad), note=f"department {department}; bad months {months}"))
-            out.append(PeriodConsequence("W1-5.2.2b", section, "section_head", "rating_cap", year.label, count=len(bad),
-                                         note="the year cannot be rated 称职 or above"))
+        if len(bad) < p.section_bad_months_threshold:
+            continue
+        by_head: dict[str | None, list[Period]] = defaultdict(list)
+        for m in bad:
+            for head in _heads(ledger, department, section, m) or (None,):
+                by_head[head].append(m)
+        charged = False
+        for head in sorted(by_head, key=lambda h: (h is None, h or "")):
+            months = by_head[head]
+            if len(months) < p.section_bad_months_threshold:
+                continue
+            charged = True
+            labels = ", ".join(m.label for m in months)
+            party, why = (head, f"head of {section}") if head else (section, SECTION_HEAD_UNNAMED)
+            note = f"{why}; department {department}; bad months {labels}"
+            out.append(PeriodConsequence("W1-5.2.2b", party, "section_head", "annual_bonus_paid_pct", year.label, pct, pct,
+                                         len(months), note=note))
+            out.append(PeriodConsequence("W1-5.2.2b", party, "section_head", "rating_cap", year.label, count=len(months),
+                                         note=f"the year cannot be rated 称职 or above; {note}"))
+        if not charged:
+            split = "; ".join(f"{h or 'head not named'}: {', '.join(m.label for m in ms)}" for h, ms in sorted(
+                by_head.items(), key=lambda i: (i[0] is None, i[0] or "")))
+            out.append(PeriodConsequence("W1-5.2.2b", section, "section_head", "refer", year.label, count=len(bad),
+                                         note=f"{len(bad)} bad months in the year, but no one head headed "
+                                              f"{p.section_bad_months_threshold} of them ({split}); department {department}"))
     return out
 
 
 def w1_5_2_3_department_year(ledger, year, p) -> list[PeriodConsequence]:
-    """五(二)3: 5 of a kind in a year: heads and deputies at 80%, not 优秀; no 先进集体."""
+    """五(二)3: 5 of a kind in a year: each named head and deputy at 80%, not 优秀; no 先进集体.
+
+    A role whose leader no ticket of the year names is referred, naming the missing field."""
     out = []
     for (department,) in _subjects(ledger, "department"):
         n = _worst(ledger, ("department", department), _groups(p, False), year)
         if n < p.department_year_threshold:
             continue
         pct = p.department_year_bonus_pct
-        role = "department_heads_and_deputies"
-        out += [
-            PeriodConsequence("W1-5.2.3", department, role, "annual_bonus_paid_pct", year.label, pct, pct, n,
-                              note="部门党政负责人及分管副职"),
-            PeriodConsequence("W1-5.2.3", department, role, "rating_cap", year.label, count=n, note="cannot be rated 优秀"),
-            PeriodConsequence("W1-5.2.3", department, "department", "award_ineligible", year.label, count=n,
-                              note="recommended: no 先进集体 selection this year"),
-        ]
+        for role, label in DEPARTMENT_LEADER_FIELDS.items():
+            names = [k[3] for k in ledger.keys("department_leader", department, role) if ledger.total(k, year).count]
+            for name in names:
+                out += [
+                    PeriodConsequence("W1-5.2.3", name, role, "annual_bonus_paid_pct", year.label, pct, pct, n,
+                                      note=f"部门党政负责人及分管副职 of {department}"),
+                    PeriodConsequence("W1-5.2.3", name, role, "rating_cap", year.label, count=n,
+                                      note=f"cannot be rated 优秀; {department}"),
+                ]
+            if not names:
+                out.append(PeriodConsequence("W1-5.2.3", department, role, "refer", year.label, pct, pct, n,
+                                             note=f"no ticket of the year names the {label} (field {role}): "
+                                                  f"year-end bonus at {pct}% and not 优秀, for the assessor to name"))
+        out.append(PeriodConsequence("W1-5.2.3", department, "department", "award_ineligible", year.label, count=n,
+                                     note="recommended: no 先进集体 selection this year"))
     return out
 
 

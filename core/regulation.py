@@ -97,7 +97,7 @@ def _check(value: Any, choices: Sequence[str] | None) -> None:
             raise ValueError(f"must not be negative, not {item!r}")
     if isinstance(value, tuple) and len(value) == 2:
         low, high = value
-        if isinstance(low, str):
+        if isinstance(low, str) and any(step in SANCTION_LADDER for step in value):  # else two names, not a range
             for step in value:
                 if step not in SANCTION_LADDER:
                     raise ValueError(

@@ -86,7 +86,7 @@ def policy_consequences(record, classification, deadlines, appeal, params):
 @hookimpl
 def policy_period_facts(record, result, params, calendar):
     if params.schedule == "P1":
-        return p1.p1_27_tallies(record, result, calendar) + p1.p1_28_tallies(record, result, calendar)
+        return p1.p1_27_tallies(record, result, calendar) + p1.p1_28_tallies(record, result, calendar, params)
     return p2.p2_14_tallies(record, result, params, calendar)
 
 

@@ -219,6 +219,7 @@ class Parameters:
     outside_escalations: tuple[str, ...] = param(list(OUTSIDE), rule="P1-25", article="第二十五条", doc="escalation levels outside the company, whose verified complaints are assessed double")
     outside_multiplier: float = param(2, rule="P1-25", article="第二十五条", doc="factor on every yuan amount of a complaint made outside the company (加倍考核)")
     falsified_reply_fine: int = param(500, rule="P1-26", article="第二十六条", doc="yuan per ticket from the unit whose reply was falsified")
+    pay_deduction_rules: tuple[str, ...] = param(["P1-24", "P1-26"], rule="P1-28", article="第二十八条", doc="rules whose fines on a person are taken from monthly performance pay (投诉事件…对责任人的经济处罚): a rule id or its prefix (P1-24 takes every 第二十四条 fine); P4's inspection fine is another document's and not among them")
     assessment_period: str = param("half", rule="P1-27", article="第二十七条", doc="length of the marketing department's per-unit assessment", choices=("month", "quarter", "half", "year"))
     # -- P2, 行风与服务工作零投诉考核办法
     p2_company_person_bonus_months: int = param(6, rule="P2-10.1", article="零投诉办法第十条(一)", doc="months' bonus withheld from the direct responsible person")

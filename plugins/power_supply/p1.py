@@ -239,13 +239,21 @@ def p1_27_half_year(ledger, periods, p) -> list[PeriodConsequence]:
     return out
 
 
-def p1_28_tallies(record, result, calendar) -> list[Tally]:
-    """第二十八条: each person's fines, in the month the result is announced (else received)."""
+def _collected(rule: str, rules) -> bool:
+    return any(rule == r or rule.startswith((f"{r}.", f"{r}-")) for r in rules)
+
+
+def p1_28_tallies(record, result, calendar, p) -> list[Tally]:
+    """第二十八条: each person's complaint fines, in the month the result is announced (else received).
+
+    "投诉事件处理结果通报后…对责任人的经济处罚在当月绩效中扣除": only the fines of the rules in
+    ``pay_deduction_rules`` (the complaint fines of P1), not an inspection score's fine."""
     when = calendar.local_date(record.notified_at or record.received_at)
     return [
         Tally(("P1-28", c.party), when, c.min or 0, c.max)
         for c in result.consequences
-        if c.kind == "fine" and c.party and c.role != "unit"  # P1-26's unit fine is not on anyone's pay
+        # P1-26's unit fine is not on anyone's pay
+        if c.kind == "fine" and c.party and c.role != "unit" and _collected(c.rule, p.pay_deduction_rules)
     ]
 
 
@@ -255,13 +263,18 @@ def p1_28_pay_deductions(ledger, periods, roster) -> list[PeriodConsequence]:
 
     Needs each person's monthly performance pay (roster column ``performance_pay`` 月度绩效,
     optionally per ``month`` 月份); without a roster the fines stay the totals of each ticket.
-    Fines are ranges, so the schedule is worked out for the least and the most owed.
+    Fines are ranges, so the schedule is worked out for the least and the most owed. With
+    ``--period`` the months inside it are listed; without, every month from the person's first
+    fine to the month the last balance is paid ("直至扣满处理金额为止").
     """
     if not roster:
         return []
     pay, out = _performance_pay(roster)
-    report = {(m.year, m.first_month) for m in periods.of("month")}
     all_months = sorted(ledger.months())  # once, not once per person
+    if periods.chosen is None:
+        out += _p1_28_until_paid(ledger, pay, all_months)
+        return out
+    report = {(m.year, m.first_month) for m in periods.of("month")}
     for key in ledger.keys("P1-28"):
         person = key[1]
         if person not in pay:
@@ -289,6 +302,53 @@ def p1_28_pay_deductions(ledger, periods, roster) -> list[PeriodConsequence]:
             elif month in report and (low or high or owed_low or owed_high):
                 out.append(_deduction(person, month, low, high, entry.count, month_pay, f"{owed_low:g}–{owed_high:g} yuan"))
     return out
+
+
+def _p1_28_until_paid(ledger, pay, all_months) -> list[PeriodConsequence]:
+    """Without --period: each person's months from the first fine until the balance is paid.
+
+    A month whose pay takes nothing, past the last fine and the last month the roster gives
+    a pay for, ends the schedule (its note says what is still owed): more months would only
+    repeat it."""
+    out = []
+    for key in ledger.keys("P1-28"):
+        person = key[1]
+        if person not in pay:
+            out.append(PeriodConsequence("P1-28", person, "responsible_person", "refer", "-",
+                                         note="no performance pay (月度绩效) in the roster: fines stay the totals per ticket"))
+            continue
+        months = [m for m in all_months if ledger.month(key, m).count]
+        last_input = max([months[-1], *(m for m in pay[person] if m is not None)])
+        owed_low, owed_high = 0.0, 0.0
+        month = months[0]
+        while True:
+            entry = ledger.month(key, month)
+            owed_low += entry.amount_min
+            owed_high = None if owed_high is None or entry.amount_max is None else owed_high + entry.amount_max
+            month_pay = pay[person].get(month, pay[person].get(None, 0))
+            low = min(owed_low, month_pay)
+            high = month_pay if owed_high is None else min(owed_high, month_pay)
+            owed_low -= low
+            owed_high = None if owed_high is None else owed_high - high
+            if owed_high is None:
+                rest = (f"at least {owed_low:g} yuan, and whatever the fines decided add above their minimums "
+                        "(a fine here has no upper bound)")
+                done = not owed_low  # the schedule follows what is owed at least
+            else:
+                rest = f"{owed_low:g}–{owed_high:g} yuan"
+                done = not (owed_low or owed_high)
+            took = low or (owed_high is not None and high)
+            if entry.count or took or not done:
+                out.append(_deduction(person, month, low, high, entry.count, month_pay, rest))
+            if (done or not took) and month >= last_input:
+                break
+            month = _next_month(month)
+    return out
+
+
+def _next_month(month: tuple[int, int]) -> tuple[int, int]:
+    year, m = month
+    return (year + 1, 1) if m == 12 else (year, m + 1)
 
 
 def _deduction(person, month, low, high, count, month_pay, rest) -> PeriodConsequence:

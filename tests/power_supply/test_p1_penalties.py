@@ -273,3 +273,46 @@ def test_p1_28_a_roster_month_may_be_a_spreadsheet_date():
     roster = [{"person": "张三", "performance_pay": 100}, {"person": "张三", "month": datetime(2026, 3, 1), "performance_pay": 600}]
     got, _ = deductions([{**BASE, "cause": "attitude_poor"}], roster, period="2026-03")
     assert got == [("张三", "2026-03", 200, 500)]
+
+
+def test_p1_28_an_inspection_score_fine_is_not_scheduled_with_complaint_fines():
+    """第二十八条: "投诉事件处理结果通报后,由人力资源部按照处理结果对责任人的经济处罚在当月绩效中扣除" —
+    complaint events only; P4 (优质服务管理及考核办法 四、2) is another document's inspection fine."""
+    from tests.power_supply.test_p3_p4 import sheet
+
+    inspection = sheet(15, id="I-05", received_at="2026-05-12 10:00", station_head="张三")  # 85 points: 100 yuan
+    complaint = {**BASE, "received_at": "2026-05-06 09:00", "cause": "attitude_poor"}  # 200–500 yuan
+    got, o = deductions([inspection, complaint], [{"person": "张三", "performance_pay": 1000}], period="2026-05")
+    assert o.consequence("I-05", "P4-4.2")["min"] == 100  # the inspection fine itself stands
+    assert got == [("张三", "2026-05", 200, 500)]
+    assert o.periods("P1-28", kind="pay_deduction")[0]["count"] == 1
+    # A company whose HR collects the inspection fine too says so in pay_deduction_rules.
+    o = run([inspection, complaint], roster=[{"person": "张三", "performance_pay": 1000}], period="2026-05",
+            params={"power_supply": {"pay_deduction_rules": ["P1-24", "P4-4.2"]}})
+    assert [(p["min"], p["max"]) for p in o.periods("P1-28", kind="pay_deduction")] == [(300, 600)]
+
+
+@pytest.mark.parametrize(
+    ("pay", "expected"),
+    [
+        # 第二十八条 "当月绩效不够扣除时,移至下月在绩效中扣除,直至扣满处理金额为止": without --period every
+        # month until the balance is paid, not only the month of the ticket.
+        (150, [("张三", "2026-03", 150, 150), ("张三", "2026-04", 50, 150), ("张三", "2026-05", 0, 150),
+               ("张三", "2026-06", 0, 50)]),
+        (499, [("张三", "2026-03", 200, 499), ("张三", "2026-04", 0, 1)]),
+        (500, [("张三", "2026-03", 200, 500)]),
+        (501, [("张三", "2026-03", 200, 500)]),
+    ],
+)
+def test_p1_28_without_period_the_schedule_runs_until_the_balance_is_paid(pay, expected):
+    got, _ = deductions([{**BASE, "cause": "attitude_poor"}], [{"person": "张三", "performance_pay": pay}], period=None)
+    assert got == expected
+
+
+def test_p1_28_without_period_across_the_year_end_and_with_no_pay_left():
+    # December's fine carried into January; a person whose pay is 0 gets one month saying what is still owed.
+    got, o = deductions([{**BASE, "received_at": "2026-12-20 09:00", "cause": "attitude_poor"},
+                         {**BASE, "id": "T2", "person": "李四", "received_at": "2026-12-20 09:00", "cause": "attitude_poor"}],
+                        [{"person": "张三", "performance_pay": 300}, {"person": "李四", "performance_pay": 0}], period=None)
+    assert got == [("张三", "2026-12", 200, 300), ("张三", "2027-01", 0, 200), ("李四", "2026-12", 0, 0)]
+    assert o.periods("P1-28", party="李四")[0]["note"].endswith("still owed after it: 200–500 yuan")

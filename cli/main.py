@@ -167,6 +167,40 @@ def _jobs(option: str, inputs: tuple[str, ...]) -> int:
     return max(1, min(cpus, AUTO_JOBS_MAX))
 
 
+def _read_rosters(options: tuple[str, ...], enabled: list[str]) -> list[dict]:
+    """``--roster [INDUSTRY=]FILE``: the rows of every roster, each tagged with its industry.
+
+    A row's own ``industry`` (行业) column, else the INDUSTRY= of its file, says which plugin's
+    period rules read it; a row naming neither goes to every enabled plugin.
+    """
+    from policy.cli import inputs as readers
+    from policy.core.pipeline import INDUSTRY_HEADERS, roster_industry
+
+    rows = []
+    for option in options:
+        industry, sep, path = option.partition("=")
+        if not sep or (Path(option).is_file() and industry not in enabled):
+            industry, path = None, option
+        elif industry not in enabled:
+            _fail(f"--roster {option}: {industry!r} is not an enabled plugin; enabled: {', '.join(enabled)}")
+        try:
+            read = list(readers.read(path))
+        except readers.InputError as e:
+            _fail(f"--roster: {e}")
+        for source, row, cells in read:
+            if not isinstance(cells, dict):
+                continue
+            named = roster_industry(cells)
+            if named is not None and named not in enabled:
+                _fail(f"--roster: {source} row {row}: industry {named!r} is not an enabled plugin; enabled: {', '.join(enabled)}")
+            if industry is not None:
+                if named not in (None, industry):
+                    _fail(f"--roster: {source} row {row}: industry {named!r}, but the file is given for {industry!r}")
+                cells = {**{k: v for k, v in cells.items() if k not in INDUSTRY_HEADERS}, "industry": industry}
+            rows.append(cells)
+    return rows
+
+
 @cli.command(name="new-plugin")
 @click.argument("name")
 @click.option("--title", help="The regulation's title (default: NAME complaint regulation).")
@@ -207,14 +241,15 @@ def load_engine_setup(config_path: str | None) -> tuple[config_mod.Config, Plugi
 @click.option("--config", "config_path", metavar="FILE", help="Config file (default $POLICY_CONFIG, else ./policy.toml).")
 @click.option("--as-of", metavar="TIME", help="Evaluation time deciding open versus overdue (default: now).")
 @click.option("--period", metavar="P", help="Period for period rules: 2026, 2026-H1, 2026-Q3, 2026-10.")
-@click.option("--roster", type=click.Path(dir_okay=False), metavar="FILE", help="Staff roster for period rules that need everyone.")
+@click.option("--roster", "rosters", multiple=True, metavar="[INDUSTRY=]FILE",
+              help="Staff roster for period rules that need everyone; INDUSTRY= gives it to that plugin only (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv", "xlsx"]), help="Output format (xlsx needs --output).")
 @click.option("--sheet", metavar="S", help="Spreadsheet sheet: its name or its number from 1 (default the first).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), metavar="FILE", help="Write here instead of standard output.")
 @click.option("--jobs", "-j", default="auto", show_default=True, metavar="N|auto",
               help="Worker processes (auto: one per CPU for inputs of 32 MiB or more, else 1); the output is the same for any N.")
 @click.option("--quiet", "-q", is_flag=True, help="No warnings or progress on standard error.")
-def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, output, quiet) -> None:
+def evaluate(inputs, config_path, as_of, period, rosters, fmt, sheet, jobs, output, quiet) -> None:
     """Evaluate complaint records (CSV, JSON, JSON Lines, .xlsx/.xls/.ods; - reads JSON Lines from stdin).
 
     Exit status: 0 all records evaluated; 1 some rejected (the rest still written);
@@ -251,12 +286,7 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, outpu
                 raise readers.InputError(f"{path}: no such file")
     except readers.InputError as e:
         _fail(str(e))
-    roster_rows = []
-    if roster is not None:
-        try:
-            roster_rows = [cells for _, _, cells in readers.read(roster) if isinstance(cells, dict)]
-        except readers.InputError as e:
-            _fail(f"--roster: {e}")
+    roster_rows = _read_rosters(rosters, config.policy.plugins)
 
     if fmt is None:
         suffix = Path(output).suffix.lower().lstrip(".") if output else ""

@@ -366,8 +366,8 @@ def _performance_pay(roster) -> tuple[dict[str, dict], list[PeriodConsequence]]:
         get = lambda *names: next((str(row[n]).strip() for n in names if row.get(n) not in (None, "")), None)  # noqa: E731
         person, amount = get("person", "姓名", "责任人"), get("performance_pay", "月度绩效", "绩效工资")
         month = next((row[n] for n in ("month", "月份") if row.get(n) not in (None, "")), None)
-        if amount is None:
-            continue  # a row for another regulation's rules
+        if amount is None and month is None and get("industry", "行业") != "power_supply":
+            continue  # a row of another industry's roster (service posts): none of the pay columns
         try:
             value = parse_number(amount, "performance_pay")
             when = None if month is None else _month_of(month)

@@ -21,6 +21,7 @@ KINDS = tuple(INCIDENT_KINDS)
 PER_INCIDENT_KINDS = ("attitude_complaint", "hotline_12345_dissatisfied")  # 五(二)1 first sentence
 ESCALATED_CHANNELS = ("hotline_12345", "media", "superior")  # 六、2: need the principal leader's approval
 DEPARTMENT_LEADER_FIELDS = {"department_head": "部门主要领导", "department_deputy": "分管领导"}  # 五(二)1, 五(二)3
+OUTSOURCED_COLUMNS = ("outsourced", "外包人员", "是否外包")
 SECTION_HEAD_UNNAMED = "the section head is not named (field section_head, 科所负责人): party is the section"
 
 
@@ -288,12 +289,14 @@ def read_roster(roster) -> tuple[list[dict], list[PeriodConsequence]]:
     for i, row in enumerate(roster, 1):
         get = lambda *names: next((str(row[n]).strip() for n in names if row.get(n) not in (None, "")), None)  # noqa: E731
         person, post = get("person", "姓名", "责任人"), get("post", "岗位")
+        if post is None and get(*OUTSOURCED_COLUMNS) is None and get("industry", "行业") != "water":
+            continue  # a row of another industry's roster (a pay list): none of the service-star columns
         if not person or post not in labels:
             problems.append(PeriodConsequence("W1-5.3.1", person, "roster", "refer", "-",
                                               note=f"roster row {i}: {'no person' if not person else f'post {post!r} is not a service post'}; not assessed"))
             continue
         try:
-            outsourced = parse_bool(get("outsourced", "外包人员", "是否外包") or "false", "outsourced")
+            outsourced = parse_bool(get(*OUTSOURCED_COLUMNS) or "false", "outsourced")
         except FieldError:
             outsourced = False
         people.append({"person": person, "post": labels[post], "department": get("department", "部门"),

@@ -11,6 +11,7 @@ hooks. Fields and parameters: :mod:`.declarations`.
 from __future__ import annotations
 
 from policy.core.hookspecs import hookimpl
+from policy.core.model import name_parties
 from policy.core.regulation import Regulation
 
 from policy.core.records import FieldError
@@ -60,8 +61,27 @@ def policy_appeal(record, deadlines):
     return p1.p1_17_return(record, deadlines)
 
 
+# The field each role is read from, for the refer of a consequence whose party is not named.
+ROLE_FIELDS = {
+    "responsible_person": "person, 责任人", "main_responsible": "main_responsible, 主要责任者",
+    "unit": "unit, 责任单位", "unit_head": "unit_head, 单位负责人", "station_head": "station_head, 所负责人",
+}
+
+
+def _where(record):
+    def where(role):
+        if role == "unit":
+            return record.id
+        return (record.station if role == "station_head" else record.unit) or record.id
+    return where
+
+
 @hookimpl
 def policy_consequences(record, classification, deadlines, appeal, params):
+    return name_parties(_consequences(record, classification, deadlines, appeal, params), ROLE_FIELDS, _where(record))
+
+
+def _consequences(record, classification, deadlines, appeal, params):
     if _inspection(record):
         return p4.p4_4_2_station_head_fine(record, classification, params) + p4.p4_4_3_rules_breach(record)
     out = []
@@ -80,6 +100,8 @@ def policy_consequences(record, classification, deadlines, appeal, params):
     elif assessed:
         out += p2.p2_10_escalation(record, params)
         out += p2.p2_11_window_or_buck_passing(record, params)
+    if assessed and not record.unit:
+        out += p1.no_unit(record, params)
     return out
 
 

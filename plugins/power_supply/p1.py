@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from policy.core.calendar import SAME_DAY, hours, working_days
-from policy.core.model import Appeal, Classification, Consequence, Deadline, PeriodConsequence
+from policy.core.model import Appeal, Classification, Consequence, Deadline, PeriodConsequence, refer_unnamed
 from policy.core.periods import Tally
 from policy.core.records import FieldError, parse_number
 
@@ -140,7 +140,7 @@ def p1_24_4_1_major(record, p) -> list[Consequence]:
     """第二十四条(四)1: major impact, by role."""
     rule = "P1-24.4.1"
     return [
-        *_role(rule, _main(record), "main_responsible", p.major_main_sanction, p.major_main_fine_min),
+        *_role(rule, _main(record) or (None,), "main_responsible", p.major_main_sanction, p.major_main_fine_min),
         *_role(rule, record.secondary_responsible, "secondary_responsible", p.major_secondary_sanction, p.major_secondary_fine_min),
         *_role(rule, record.workshop_leader, "workshop_leader", p.major_workshop_sanction, p.major_workshop_fine_min),
         *_role(rule, record.management_head, "management_head", p.major_management_sanction, p.major_management_fine_min),
@@ -153,7 +153,7 @@ def p1_24_4_2_serious(record, p) -> list[Consequence]:
     """第二十四条(四)2: serious impact, by role; (5) names the deputy in charge only."""
     rule = "P1-24.4.2"
     return [
-        *_role(rule, _main(record), "main_responsible", p.serious_main_sanction, p.serious_main_fine_min),
+        *_role(rule, _main(record) or (None,), "main_responsible", p.serious_main_sanction, p.serious_main_fine_min),
         *_role(rule, record.secondary_responsible, "secondary_responsible", p.serious_secondary_sanction, p.serious_secondary_fine_min),
         *_role(rule, record.workshop_leader, "workshop_leader", None, p.serious_workshop_fine_min),
         *_role(rule, record.management_head, "management_head", None, p.serious_management_fine_min),
@@ -210,9 +210,19 @@ def _role(rule: str, names, role: str, sanction, fine_min) -> list[Consequence]:
     return out
 
 
+def no_unit(record, p) -> list[Consequence]:
+    """第二十七条 (P1) / 零投诉办法第十四条 (P2) count each assessed ticket for its unit: a ticket
+    naming no unit is in no unit's count, and says so rather than count for a made-up unit."""
+    rule = "P1-27" if p.schedule == "P1" else "P2-14"
+    if rule == "P2-14" and record.escalation not in p.p2_veto_escalations:
+        return []
+    return [refer_unnamed(rule, "unit", "unit, 责任单位", record.id,
+                          "the ticket is in no unit's period count; the party is the ticket")]
+
+
 def p1_27_tallies(record, result, calendar) -> list[Tally]:
     """第二十七条: what each counted, assessed ticket adds to its unit's half-year statistics."""
-    if not result.classification.counted or result.appeal.status == "accepted":
+    if not result.classification.counted or result.appeal.status == "accepted" or not record.unit:
         return []
     fines = [c for c in result.consequences if c.kind == "fine"]
     low = sum(c.min or 0 for c in fines)

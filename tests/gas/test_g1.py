@@ -165,3 +165,44 @@ def test_g1_5_1_monthly_counts_per_department_and_configured_points():
     assert "1 overdue" in o.periods("G1-5.1", party="客服部")[0]["note"]
     scored = outcome(*tickets, params={"monthly_points_per_complaint": 1, "monthly_points_per_overdue": 2})
     assert "4 points deducted" in scored.periods("G1-5.1", party="客服部")[0]["note"]
+
+
+# -- who pays when the ticket names no one (issue 16 items 5, 6) ---------------------------------------
+
+
+def test_g1_5_2_no_clerk_named_is_a_refer_naming_the_field_never_a_null_party():
+    """第五条2: "综合管理部接收用户投诉后,应立即进行转办处理,出现无故拖延,导致投诉工单处理逾期的,
+    以及工单处理完毕后,未能及时回复,视情况对相关责任人处以50-100元罚款" — a person; none named: refer."""
+    o = outcome(clerk="", replied_at="2026-03-05 17:01")
+    assert status(o, "G1-5.2") == "breached"
+    (c,) = o.consequences("Q1", "G1-5.2")
+    assert (c["party"], c["role"], c["kind"], c["min"], c["max"]) == ("综合管理部", "clerk", "refer", 50, 100)
+    assert "field clerk, 转办人" in c["note"]
+    # A second complaint (第五条4) doubles the figures the assessor is referred to.
+    o = outcome({**BASE, "id": "Q0", "event_key": "E", "received_at": "2026-02-02 09:00", "due_at": "2026-02-05 17:00",
+                 "dispatched_at": "2026-02-02 10:00", "contacted_at": "2026-02-02 11:00", "resolved_at": "2026-02-04 16:00",
+                 "replied_at": "2026-02-04 17:00"},
+                {**BASE, "event_key": "E", "clerk": "", "replied_at": "2026-03-05 17:01"})
+    assert (o.consequence("Q1", "G1-5.2")["min"], o.consequence("Q1", "G1-5.2")["max"]) == (100, 200)
+
+
+def test_g1_5_5_no_manager_or_person_named_each_is_a_refer_naming_its_field():
+    """第五条5: "对相关责任人及责任部门经理处以100-500元罚款"."""
+    o = outcome(person="", department_manager="", resolved_at="2026-03-05 17:01", replied_at="2026-03-05 18:00")
+    got = {(c["party"], c["role"], c["kind"], c["min"], c["max"]) for c in o.consequences("Q1", "G1-5.5")}
+    assert got == {("客服部", "responsible_person", "refer", 100, 500), ("客服部", "department_manager", "refer", 100, 500)}
+    assert all(c["party"] for r in o.results for c in r["consequences"])
+
+
+def test_g1_5_3_no_manager_named_is_a_refer():
+    """第五条3: "部门经理负主要责任,处以100-500元罚款,对相关责任人罚款100-500元"."""
+    o = outcome(department_manager="", internal_cause="是", bad_impact="是")
+    assert {(c["party"], c["role"], c["kind"]) for c in o.consequences("Q1", "G1-5.3")} == {
+        ("客服部", "department_manager", "refer"), ("维修班老李", "responsible_person", "fine")}
+
+
+def test_g1_5_1_a_ticket_without_department_is_referred_not_counted_for_a_made_up_one():
+    o = outcome({**BASE, "id": "Q1", "department": ""}, {**BASE, "id": "Q2"})
+    assert [(p["party"], p["count"]) for p in o.periods("G1-5.1")] == [("客服部", 1)]
+    c = o.consequence("Q1", "G1-5.1")
+    assert (c["party"], c["kind"]) == ("Q1", "refer") and "field department, 责任部门" in c["note"]

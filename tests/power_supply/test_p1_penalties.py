@@ -316,3 +316,39 @@ def test_p1_28_without_period_across_the_year_end_and_with_no_pay_left():
                         [{"person": "张三", "performance_pay": 300}, {"person": "李四", "performance_pay": 0}], period=None)
     assert got == [("张三", "2026-12", 200, 300), ("张三", "2027-01", 0, 200), ("李四", "2026-12", 0, 0)]
     assert o.periods("P1-28", party="李四")[0]["note"].endswith("still owed after it: 200–500 yuan")
+
+
+# -- who pays when the ticket names no one (issue 16 items 5, 6) ---------------------------------------
+
+
+def test_p1_24_no_person_named_is_a_refer_naming_the_field_never_a_null_party():
+    """第二十四条(三)2(1): "因态度冷淡、语言生硬等态度欠佳引发客户不满造成投诉,给予责任人200~500元考核" —
+    a person; none named: a refer naming the field."""
+    o = outcome(cause="attitude_poor", person="")
+    (c,) = o.consequences("T1", "P1-24.3.2.1")
+    assert (c["party"], c["role"], c["kind"], c["min"], c["max"]) == ("城区供电所", "responsible_person", "refer", 200, 500)
+    assert "field person, 责任人" in c["note"]
+    # 第二十五条 doubles it all the same.
+    c = outcome(cause="attitude_poor", person="", escalation="media").consequence("T1", "P1-24.3.2.1")
+    assert (c["min"], c["max"], c["adjusted_by"]) == (400, 1000, ["P1-25"])
+
+
+def test_p1_24_4_major_impact_with_no_main_responsible_named_is_referred():
+    """第二十四条(四)1(1): "主要责任者给予行政记大过至开除处分,并处以不少于800元的经济处罚"."""
+    o = outcome(impact="major", person="", main_responsible="")
+    (c,) = o.consequences("T1", "P1-24.4.1", role="main_responsible")
+    assert (c["party"], c["kind"], c["min"], c["max"]) == ("城区供电所", "refer", None, None)
+    assert "field main_responsible" in c["note"] and "sanction major_demerit–dismissal" in c["note"]
+
+
+def test_p1_26_and_p1_27_a_ticket_without_unit_is_referred_never_counted_for_a_made_up_unit():
+    """第二十七条: "公司市场营销部根据各单位半年内投诉统计情况,按本办法规定提出考核意见" — a ticket
+    naming no unit is in no unit's count, and is referred rather than counted for a unit "-"."""
+    o = run([{**BASE, "cause": "attitude_poor", "unit": "", "falsified_reply": "是"}, {**BASE, "id": "T2", "cause": "attitude_poor"}],
+            as_of="2026-12-31T00:00", period="2026-H1")
+    assert [(p["party"], p["count"]) for p in o.periods("P1-27")] == [("城区供电所", 1)]
+    c = o.consequence("T1", "P1-27")
+    assert (c["party"], c["role"], c["kind"]) == ("T1", "unit", "refer") and "field unit, 责任单位" in c["note"]
+    c = o.consequence("T1", "P1-26", role="unit")  # 第二十六条's 500 yuan and criticism of the unit: referred too
+    assert (c["party"], c["kind"], c["min"]) == ("T1", "refer", None) and "fine 500; criticism (通报批评)" in c["note"]
+    assert all(c["party"] for r in o.results for c in r["consequences"]) and all(p["party"] for p in o.periods())

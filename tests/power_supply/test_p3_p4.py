@@ -145,3 +145,12 @@ def test_p4_chinese_headers_and_no_complaint_rules():
 def test_p4_thresholds_are_parameters():
     o = run([sheet(6)], params={"power_supply": {"inspection_pass_score": 95, "inspection_band_1_score": 85}})
     assert o.consequence("I1", "P4-4.2")["min"] == 100  # 94 is below the company's 95
+
+
+def test_p4_4_2_no_station_head_named_is_a_refer_naming_the_field():
+    """优质服务管理及考核办法四、2: "低于90分的供电所按(80分扣100元,70分扣200元) 扣罚所负责人" — a person;
+    none named: a refer to the station naming the field, never a fine without a party."""
+    o = run([sheet(15, station_head="")])
+    (c,) = o.consequences("I1", "P4-4.2")
+    assert (c["party"], c["role"], c["kind"], c["min"], c["max"]) == ("城东供电所", "station_head", "refer", 100, 100)
+    assert "field station_head, 所负责人" in c["note"]

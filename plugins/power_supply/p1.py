@@ -385,7 +385,7 @@ def _performance_pay(roster) -> tuple[dict[str, dict], list[PeriodConsequence]]:
                 raise ValueError
         except ValueError:  # FieldError is one
             problems.append(PeriodConsequence(
-                "P1-28", person, "roster", "refer", "-",
+                "P1-28", person or f"roster row {i}", "roster", "refer", "-",
                 note=f"roster row {i}: expected a person, performance_pay in yuan (≥ 0) and an optional month like 2026-03; "
                 f"got {person!r}, {amount!r}, {month!r}: not used",
             ))

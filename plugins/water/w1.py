@@ -11,7 +11,7 @@ import math
 from collections import defaultdict
 
 from policy.core.calendar import judge, working_days
-from policy.core.model import Appeal, Classification, Consequence, Deadline, PeriodConsequence
+from policy.core.model import Appeal, Classification, Consequence, Deadline, PeriodConsequence, name_parties, refer_unnamed
 from policy.core.periods import Period, Tally
 from policy.core.records import FieldError, parse_bool
 
@@ -26,6 +26,8 @@ SECTION_HEAD_UNNAMED = "the section head is not named (field section_head, 科�
 
 
 def w1_classify(record) -> Classification:
+    if record.record_type == "false_report" and not record.department:
+        raise FieldError("department", "a false report (虚报, W1-5.3.4) names the department found to have reported falsely")
     if record.record_type != "incident":
         return Classification(False, record.record_type, None, ())
     if record.incident_kind is None:
@@ -77,13 +79,11 @@ def w1_5_2_1_per_incident(record, p) -> list[Consequence]:
         amount = p.section_head_incident_fine
         heads = record.section_head or (record.section,)
         return [Consequence("W1-5.2.1c", h, "section_head", "fine", amount, amount,
-                            note=None if record.section_head else "the section's head is not named: party is the section")
+                            note=None if record.section_head else SECTION_HEAD_UNNAMED)
                 for h in heads]
     amount = p.department_leader_incident_fine
-    leaders = [(n, "department_head") for n in record.department_head or ()]
-    leaders += [(n, "department_deputy") for n in record.department_deputy or ()]
-    if not leaders:
-        leaders = [(record.department, "department_head"), (record.department, "department_deputy")]
+    # A leader not named is a party of None, referred naming the field (name_parties, w1_consequences).
+    leaders = [(n, role) for role in DEPARTMENT_LEADER_FIELDS for n in getattr(record, role) or (None,)]
     return [Consequence("W1-5.2.1d", n, role, "fine", amount, amount) for n, role in leaders]
 
 
@@ -112,11 +112,19 @@ def w1_6_3_business_environment(record) -> list[Consequence]:
                         note="提交集团优化营商环境督察室追责")]
 
 
+ROLE_FIELDS = {"responsible_person": "person, 责任人", "department": "department, 部门",
+               **{role: f"{role}, {label}" for role, label in DEPARTMENT_LEADER_FIELDS.items()}}
+
+
 def w1_consequences(record, classification, appeal, p) -> list[Consequence]:
     out = w1_5_1_exam(record) + w1_5_4_grievance_award(record) + w1_6_3_business_environment(record)
     if _counts(record, classification, appeal):
         out = w1_5_2_1_per_incident(record, p) + out
-    return out
+        if record.record_type == "incident" and not record.department:
+            out.append(refer_unnamed("W1-5.2.3", "department", "department, 部门", record.id,
+                                     "the incident is in no department's year count; the party is the ticket"))
+    where = lambda role: record.id if role == "department" else record.department or record.id  # noqa: E731
+    return name_parties(out, ROLE_FIELDS, where)
 
 
 def w1_tallies(record, result, calendar) -> list[Tally]:
@@ -126,7 +134,8 @@ def w1_tallies(record, result, calendar) -> list[Tally]:
     if record.record_type != "incident" or not _counts(record, result.classification, result.appeal):
         return []
     kind = record.incident_kind
-    out = [Tally(("department", record.department, kind), day)]
+    # A ticket naming no department is referred with the ticket (w1_consequences), never counted for None.
+    out = [Tally(("department", record.department, kind), day)] if record.department else []
     if record.person:
         out.append(Tally(("person", record.person, kind), day))
         if record.outsourced:
@@ -292,7 +301,7 @@ def read_roster(roster) -> tuple[list[dict], list[PeriodConsequence]]:
         if post is None and get(*OUTSOURCED_COLUMNS) is None and get("industry", "行业") != "water":
             continue  # a row of another industry's roster (a pay list): none of the service-star columns
         if not person or post not in labels:
-            problems.append(PeriodConsequence("W1-5.3.1", person, "roster", "refer", "-",
+            problems.append(PeriodConsequence("W1-5.3.1", person or f"roster row {i}", "roster", "refer", "-",
                                               note=f"roster row {i}: {'no person' if not person else f'post {post!r} is not a service post'}; not assessed"))
             continue
         try:

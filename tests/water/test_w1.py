@@ -283,3 +283,43 @@ def test_period_2026_assesses_months_quarters_and_the_year_results_unchanged():
     whole, march, april = outcome(*records, period="2026"), outcome(*records, period="2026-03"), outcome(*records, period="2026-04")
     assert whole.results == march.results == april.results
     assert kinds(march, "W1-5.2.2a") == {("三科长", "fine", "2026-03")} and april.periods("W1-5.2.2a") == []
+
+
+# -- who pays when the ticket names no one (issue 16 items 5, 6) ------------------------------------------
+
+
+def test_w1_5_2_1d_no_leader_named_each_role_is_a_refer_naming_its_field():
+    """五(二)1: "无法认定科所的由本部门负责,每件次扣减部门主要领导和分管领导当月绩效工资各500元"."""
+    o = outcome(incident(id="A", person="", section="", section_head=""))
+    got = {(c["party"], c["role"], c["kind"], c["min"]) for c in o.consequences("A", "W1-5.2.1d")}
+    assert got == {("营销部", "department_head", "refer", 500), ("营销部", "department_deputy", "refer", 500)}
+    assert {c["note"].split(":")[0] for c in o.consequences("A", "W1-5.2.1d")} == {
+        "no department_head named (field department_head, 部门主要领导)", "no department_deputy named (field department_deputy, 分管领导)"}
+
+
+def test_w1_5_2_1c_no_head_named_the_section_with_the_missing_field():
+    """五(二)1: "无法认定具体责任人的,责任科所负责人(主管)负责,每件次扣减科所长(主管)当月绩效工资500元"."""
+    c = outcome(incident(id="A", person="", section_head="")).consequence("A", "W1-5.2.1c")
+    assert (c["party"], c["kind"], c["min"]) == ("三科", "fine", 500) and "field section_head, 科所负责人" in c["note"]
+
+
+def test_w1_no_person_or_department_named_is_never_a_null_party():
+    o = outcome({"id": "E1", "record_type": "exam_result", "received_at": "2026-07-15", "department": "营销部", "exam_retake_failed": "是"},
+                incident(id="A", department="", business_violation="是"),
+                {"id": "F1", "record_type": "false_report", "received_at": "2026-03-20"})
+    c = o.consequence("E1", "W1-5.1")
+    assert (c["party"], c["kind"]) == ("营销部", "refer") and "field person, 责任人" in c["note"]
+    c = o.consequence("A", "W1-6.3")
+    assert (c["party"], c["kind"]) == ("A", "refer") and "field department, 部门" in c["note"]
+    c = o.consequence("A", "W1-5.2.3")  # in no department's year count, and says so
+    assert (c["party"], c["kind"]) == ("A", "refer") and "no department's year count" in c["note"]
+    assert o.error("F1")["field"] == "department"  # a false report must name the department
+    assert all(c["party"] for r in o.results for c in r["consequences"]) and all(p["party"] for p in o.periods())
+
+
+def test_w1_5_2_3_a_ticket_without_department_is_not_counted_for_a_made_up_one():
+    records = [incident("internal_exposure", person=f"人{i}", section=f"{i}科", department="", at=f"2026-{i + 1:02d}-10 09:00")
+               for i in range(5)]
+    o = outcome(*records)
+    assert o.periods("W1-5.2.3") == []
+    assert len([r for r in o.results if o.consequences(r["id"], "W1-5.2.3")]) == 5

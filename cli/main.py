@@ -104,10 +104,18 @@ def plugins_command(as_json: bool) -> None:
 
 
 @cli.command()
+@click.argument("rule_id", required=False, metavar="[ID]")
 @click.option("--plugin", "plugin_name", metavar="NAME", help="Only this plugin's rules.")
+@click.option("--config", "config_path", metavar="FILE", help="With ID: the parameter values of this config (else the defaults).")
 @click.option("--json", "as_json", is_flag=True)
-def rules(plugin_name: str | None, as_json: bool) -> None:
-    """List the rules each plugin declares: id, article, title."""
+def rules(rule_id: str | None, plugin_name: str | None, config_path: str | None, as_json: bool) -> None:
+    """List the rules each plugin declares: id, article, title, and how ambiguous text is read.
+
+    With ID, print that rule whole: its article, title, the parameters it reads with their
+    values, and the plugin's readings of it.
+    """
+    if rule_id is not None:
+        return rule_whole(rule_id, config_path, as_json)
     plugins = discover()
     _report_failures(plugins)
     regs = plugins.regulations
@@ -116,13 +124,72 @@ def rules(plugin_name: str | None, as_json: bool) -> None:
             _fail(f"--plugin: unknown plugin {plugin_name!r}; available: {', '.join(sorted(regs))}")
         regs = {plugin_name: regs[plugin_name]}
     if as_json:
-        data = {n: [{"id": r.id, "article": r.article, "title": r.title} for r in reg.rules] for n, reg in sorted(regs.items())}
+        data = {n: [{"id": r.id, "article": r.article, "title": r.title,
+                     "readings": [{"text": x.text, "parameter": x.parameter} for x in reg.readings_of(r.id)]}
+                    for r in reg.rules] for n, reg in sorted(regs.items())}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     for name, reg in sorted(regs.items()):
         click.echo(f"{name}: {reg.title}")
         for r in reg.rules:
             click.echo(f"    {r.id:<16}{r.article:<22}{r.title}")
+            for x in reg.readings_of(r.id):
+                click.echo(f"    {'':<16}reading: {x.text}" + (f" [{x.parameter}]" if x.parameter else ""))
+
+
+def rule_whole(rule_id: str, config_path: str | None, as_json: bool) -> None:
+    """``policy rules ID``: one rule whole, like ``ruff rule F401``; an unknown id lists close ones."""
+    import difflib
+
+    from policy.core.regulation import parameter_docs
+
+    plugins = discover()
+    regs = plugins.regulations
+    found = [(name, reg) for name, reg in sorted(regs.items()) if any(r.id == rule_id for r in reg.rules)]
+    if not found:
+        ids = sorted({r.id for reg in regs.values() for r in reg.rules})
+        close = [i for i in ids if i.startswith(rule_id)] or difflib.get_close_matches(rule_id, ids, n=8, cutoff=0.5)
+        _fail(f"unknown rule {rule_id!r}" + (f"; did you mean {', '.join(close)}?" if close else "; `policy rules` lists them"))
+    values, source = {}, "defaults"
+    if config_path is not None:
+        try:
+            config, _ = load_engine_setup(config_path)
+        except ConfigError as e:
+            _fail(str(e))
+        values = {name: config.parameters.get(name) for name, _ in found}
+        source = str(config.path)
+    documents = []
+    for name, reg in found:
+        rule = reg.rule(rule_id)
+        params = values.get(name)
+        parameters = []
+        for d in parameter_docs(reg.parameters):
+            if d["rule"] != rule_id:
+                continue
+            value = d["default"] if params is None else getattr(params, d["name"])
+            parameters.append({"name": d["name"], "value": list(value) if isinstance(value, tuple) else value,
+                               "default": d["default"], "article": d["article"], "doc": d["doc"]})
+        documents.append({
+            "id": rule.id, "plugin": name, "regulation": reg.title, "article": rule.article, "title": rule.title,
+            "parameters": parameters,
+            "values_from": source if params is not None else "defaults" + (" (plugin not enabled in the config)" if config_path else ""),
+            "readings": [{"text": x.text, "parameter": x.parameter} for x in reg.readings_of(rule_id)],
+        })
+    if as_json:
+        click.echo(json.dumps(documents[0] if len(documents) == 1 else documents, ensure_ascii=False, indent=2))
+        return
+    for d in documents:
+        click.echo(f"{d['id']}  {d['article']}  ({d['plugin']}: {d['regulation']})")
+        click.echo(f"    {d['title']}")
+        click.echo(f"\nparameters ({d['values_from']}):" if d["parameters"] else "\nparameters: none")
+        for x in d["parameters"]:
+            changed = "" if x["value"] == x["default"] else f"  (default {x['default']})"
+            click.echo(f"    {x['name']} = {json.dumps(x['value'], ensure_ascii=False)}{changed}  [{x['article']}]")
+            click.echo(f"        {x['doc']}")
+        if d["readings"]:
+            click.echo("\nreadings:")
+            for x in d["readings"]:
+                click.echo(f"    {x['text']}" + (f" Switch: {x['parameter']}." if x["parameter"] else " No switch."))
 
 
 def _with_progress(results, engine):

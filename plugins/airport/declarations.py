@@ -10,7 +10,7 @@ from attrs import define
 
 from policy.core.model import Rule
 from policy.core.records import Field
-from policy.core.regulation import param
+from policy.core.regulation import Reading, param
 
 RULES = (
     Rule("A1-3.2", "3.2", "second complaint: the same customer, the same event, again within three months"),
@@ -33,6 +33,11 @@ RULES = (
     Rule("A1-8.2", "8.2", "appeal: contrary to law, a higher rule or standard, or the facts, with clauses and records, within 1 working day"),
     Rule("A1-9", "9", "the quality department counts complaints and grumbles every month"),
     Rule("A1-10", "10", "the performance assessment committee assesses complaint events"),
+)
+
+# Where the text can be read two ways: how the plugin reads it, and the parameter that switches it.
+READINGS = (
+    Reading("A1-8.2", "The 1 working day runs from the department's receipt of the handling form (form_received_at), not from when it found the complaint contradicts the rules or facts.", None),
 )
 
 GRADES = {"class_1": "一类投诉", "class_2": "二类投诉", "grumble": "一般性抱怨"}

@@ -11,7 +11,7 @@ from attrs import define
 
 from policy.core.model import Rule
 from policy.core.records import Field
-from policy.core.regulation import param
+from policy.core.regulation import Reading, param
 
 RULES = (
     Rule("G1-4.1", "第四条1", "the general management department transfers the ticket immediately (立即)"),
@@ -23,6 +23,13 @@ RULES = (
     Rule("G1-5.3", "第五条3", "internal cause with bad impact: department manager and each responsible person 100–500 yuan"),
     Rule("G1-5.4", "第五条4", "a second complaint on the same matter: penalties doubled"),
     Rule("G1-5.5", "第五条5", "the department delayed handling so that the ticket went overdue: person and manager 100–500 yuan"),
+)
+
+# Where the text can be read two ways: how the plugin reads it, and the parameter that switches it.
+READINGS = (
+    Reading("G1-5.4", "二次投诉 is any repeat: the third and later complaints on the same matter are doubled too, not only the second.", "repeat_doubles_later"),
+    Reading("G1-5.4", "相关责任人 includes the general management clerk: the clerk's G1-5.2 fine is doubled with the others.", "repeat_doubles_clerk"),
+    Reading("G1-4.3", "到期之前: handled exactly at the due time is in time.", "finished_at_due_in_time"),
 )
 
 FIELDS = (
@@ -52,6 +59,9 @@ class Parameters:
     internal_cause_manager_fine: tuple[int, int] = param([100, 500], rule="G1-5.3", article="第五条3", doc="yuan from the department manager (main responsibility)")
     internal_cause_person_fine: tuple[int, int] = param([100, 500], rule="G1-5.3", article="第五条3", doc="yuan from each related responsible person")
     repeat_multiplier: float = param(2, rule="G1-5.4", article="第五条4", doc="factor on the penalties of a second complaint on the same matter (双倍处罚)")
+    repeat_doubles_later: bool = param(True, rule="G1-5.4", article="第五条4", doc="the third and later complaints on the same matter are doubled too (false: only the second, 二次投诉)")
+    repeat_doubles_clerk: bool = param(True, rule="G1-5.4", article="第五条4", doc="the clerk's G1-5.2 fine is doubled too (false: only the responsible persons and department, 相关责任人及责任部门)")
+    finished_at_due_in_time: bool = param(True, rule="G1-4.3", article="第四条3", doc="handled exactly at the due time is in time (false: 到期之前 read strictly, before it)")
     overdue_fine: tuple[int, int] = param([100, 500], rule="G1-5.5", article="第五条5", doc="yuan from each responsible person and the department manager")
     monthly_points_per_complaint: float = param(0, rule="G1-5.1", article="第五条1", doc="performance points deducted per complaint and month; the text gives none, 0 = report counts only")
     monthly_points_per_overdue: float = param(0, rule="G1-5.1", article="第五条1", doc="performance points deducted per overdue ticket and month; 0 = report counts only")

@@ -14,11 +14,12 @@ LATE = ("breached", "overdue")
 GENERAL_MANAGEMENT = "综合管理部"  # where the clerk of 第五条2 sits (第四条1)
 
 
-def g1_classify(record, history) -> Classification:
-    """Every hotline ticket is a complaint to handle; an earlier one on the same matter makes it a repeat."""
+def g1_classify(record, history, p) -> Classification:
+    """Every hotline ticket is a complaint to handle; an earlier one on the same matter makes it a
+    repeat, doubled (G1-5.4 in its rules) if it is the second, or a later one with ``repeat_doubles_later``."""
     earlier = history.earlier(record.event_key, record) if record.event_key else []
     repeat_of = earlier[-1][1] if earlier else None
-    rules = ("G1-5.4",) if repeat_of else ()
+    rules = ("G1-5.4",) if repeat_of and (len(earlier) == 1 or p.repeat_doubles_later) else ()
     return Classification(True, record.category, "serious" if record.serious else "general", rules, repeat_of)
 
 
@@ -36,12 +37,16 @@ def _own_due(record):
     return record.extended_until or record.due_at
 
 
-def g1_4_3_handled_before_due(record, as_of) -> Deadline:
-    """第四条3: handled and the form returned before the ticket's own due time (工单到期)."""
+def g1_4_3_handled_before_due(record, p, as_of) -> Deadline:
+    """第四条3: handled and the form returned before the ticket's own due time (工单到期之前);
+    exactly at it is in time unless ``finished_at_due_in_time`` is false."""
     due = _own_due(record)
     if due is None:
         return Deadline("G1-4.3", "handle", None, record.resolved_at, "not_applicable", "the ticket carries no due time")
-    return Deadline("G1-4.3", "handle", due, record.resolved_at, judge(due, record.resolved_at, as_of),
+    status = judge(due, record.resolved_at, as_of)
+    if record.resolved_at == due and not p.finished_at_due_in_time:
+        status = "breached"
+    return Deadline("G1-4.3", "handle", due, record.resolved_at, status,
                     "the ticket's own due time", extended=record.extended_until is not None)
 
 
@@ -66,7 +71,7 @@ def g1_time_limits(record, p, calendar, as_of) -> list[Deadline]:
     return [
         g1_4_1_transfer(record, p, calendar, as_of),
         g1_4_2_contact(record, p, calendar, as_of),
-        g1_4_3_handled_before_due(record, as_of),
+        g1_4_3_handled_before_due(record, p, as_of),
         g1_5_2_reply_to_hotline(record, as_of),
         g1_4_4_revisit(record, p, calendar, as_of),
     ]
@@ -137,10 +142,12 @@ def _fines(record, rule, role, amount) -> list[Consequence]:
 
 
 def g1_5_4_second_complaint(record, p, classification, consequences) -> list[Consequence]:
-    """第五条4: a second complaint on the same matter doubles the penalties of the persons and the department."""
-    if classification.repeat_of is None:
+    """第五条4: a second complaint on the same matter doubles the penalties of the persons and the department
+    (the clerk's too, with ``repeat_doubles_clerk``)."""
+    if "G1-5.4" not in classification.rules:
         return consequences
-    return [c.scaled(p.repeat_multiplier, "G1-5.4") for c in consequences]
+    return [c if c.rule == "G1-5.2" and not p.repeat_doubles_clerk else c.scaled(p.repeat_multiplier, "G1-5.4")
+            for c in consequences]
 
 
 def g1_penalties(record, p, classification, deadlines) -> list[Consequence]:

@@ -17,7 +17,7 @@ from policy.core.regulation import Regulation
 from policy.core.records import FieldError
 
 from . import p1, p2, p3, p4
-from .declarations import FIELDS, RULES, Parameters
+from .declarations import FIELDS, READINGS, RULES, Parameters
 
 REGULATION = Regulation(
     name="power_supply",
@@ -25,6 +25,7 @@ REGULATION = Regulation(
     source="seed 002 (P1, 第一条–第三十一条; P3, 投诉举报管理办法第四条); seed 000 first article (P2, 第十条–第十四条); "
     "seeds 001/002 (P4, 优质服务管理及考核办法)",
     rules=RULES,
+    readings=READINGS,
     fields=FIELDS,
     parameters=Parameters,
     summary="Power supply: P1 fines in yuan, or P2 bonus months; P1 time limits and return of tickets.",

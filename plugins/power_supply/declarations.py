@@ -11,7 +11,7 @@ from attrs import define
 
 from policy.core.model import Rule
 from policy.core.records import Field
-from policy.core.regulation import param
+from policy.core.regulation import Reading, param
 
 RULES = (
     Rule("P1-9", "第九条", "counted only when verified true and the supply unit is responsible"),
@@ -50,6 +50,14 @@ RULES = (
     Rule("P3-4.16", "投诉举报管理办法第四条(十六)", "disconnection for arrears notified (停电通知书) at least 7 days before"),
     Rule("P4-4.2", "优质服务管理及考核办法四、2", "inspection score at least 90; below: station head fined 100 yuan (80s), 200 yuan (70s)"),
     Rule("P4-4.3", "优质服务管理及考核办法四、3", "breaches of 三个十条 or 首问负责制: under 行风建设及优质服务考核办法"),
+)
+
+# Where the text can be read two ways: how the plugin reads it, and the parameter that switches it.
+READINGS = (
+    Reading("P3-4.13", "提前7天 is the calendar day: the outage notice is in time by 24:00 of the date 7 days before the outage, not 7×24 hours before its hour.", "notice_days_counting"),
+    Reading("P3-4.16", "提前7天 is the calendar day: the disconnection notice is in time by 24:00 of the date 7 days before the cut, not 7×24 hours before its hour.", "notice_days_counting"),
+    Reading("P4-4.2", "The bands are 80–89.x points → 100 yuan and 70–79.x → 200 yuan; below 70, where the text sets no figure, the score is referred for manual assessment rather than fined 200 yuan like every score below 80.", "inspection_below_band_2"),
+    Reading("P1-28", "投诉事件…对责任人的经济处罚 is the fines of complaint events (第二十四条, 第二十六条): an inspection score's fine (P4) is not taken from pay with them.", "pay_deduction_rules"),
 )
 
 # 第十条: 4 classes, 17 items. code -> Chinese label.
@@ -246,6 +254,7 @@ class Parameters:
     repair_urban_minutes: float = param(45, rule="P3-4.15", article="投诉举报管理办法第四条(十五)", doc="minutes for the repair crew to reach an urban site")
     repair_rural_minutes: float = param(90, rule="P3-4.15", article="投诉举报管理办法第四条(十五)", doc="minutes, rural site")
     repair_remote_minutes: float = param(120, rule="P3-4.15", article="投诉举报管理办法第四条(十五)", doc="minutes, special remote area (2 hours)")
+    notice_days_counting: str = param("calendar_day", rule="P3-4.13", article="投诉举报管理办法第四条(十三)(十六)", doc="提前7天: calendar_day — by 24:00 of the date 7 days before the outage or cut; hours — 7×24 hours before its time", choices=("calendar_day", "hours"))
     disconnection_notice_days: int = param(7, rule="P3-4.16", article="投诉举报管理办法第四条(十六)", doc="days at least between the disconnection notice and the cut for arrears")
     # -- P4, 优质服务管理及考核办法: inspection score
     inspection_pass_score: float = param(90, rule="P4-4.2", article="优质服务管理及考核办法四、2", doc="points each station must reach")
@@ -253,6 +262,7 @@ class Parameters:
     inspection_band_1_fine: int = param(100, rule="P4-4.2", article="优质服务管理及考核办法四、2", doc="yuan, band 1 (80分扣100元)")
     inspection_band_2_score: float = param(70, rule="P4-4.2", article="优质服务管理及考核办法四、2", doc="from this score up to band 1 the station head is fined band 2; below it, manual assessment")
     inspection_band_2_fine: int = param(200, rule="P4-4.2", article="优质服务管理及考核办法四、2", doc="yuan, band 2 (70分扣200元)")
+    inspection_below_band_2: str = param("refer", rule="P4-4.2", article="优质服务管理及考核办法四、2", doc="below band 2 (under 70 points), where the text sets no figure: refer for manual assessment, or band_2 — the band 2 fine for every score below band 1", choices=("refer", "band_2"))
     max_phone_95598: float = param(10, rule="P4-4.2", article="优质服务管理及考核办法三、(一)1", doc="points at most, 95598 and duty phones answered properly")
     max_duty_phone: float = param(10, rule="P4-4.2", article="优质服务管理及考核办法三、(一)2", doc="points at most, duty phone open 24 hours, first-contact responsibility")
     max_hall_counter: float = param(10, rule="P4-4.2", article="优质服务管理及考核办法三、(二)1", doc="points at most, counters tidy")

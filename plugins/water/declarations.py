@@ -11,7 +11,7 @@ from attrs import define
 
 from policy.core.model import Rule
 from policy.core.records import Field
-from policy.core.regulation import param
+from policy.core.regulation import Reading, param
 
 RULES = (
     Rule("W1-5.1", "五(一)", "service exam: failing the re-sit, the month cannot be rated 称职 or above"),
@@ -30,6 +30,15 @@ RULES = (
     Rule("W1-6.1", "六、1", "the ticket completed within the hotline ticket's own limit"),
     Rule("W1-6.2", "六、2", "appeal: malicious, untrue or not responsible, in writing within 2 working days"),
     Rule("W1-6.3", "六、3", "a business-environment violation found in handling: to the supervision office"),
+)
+
+# Where the text can be read two ways: how the plugin reads it, and the parameter that switches it.
+READINGS = (
+    Reading("W1-5.3.1", "连续3个月 is read within the calendar quarter assessed: its 3 months without any incident, not any 3 consecutive months.", None),
+    Reading("W1-5.3.2", "连续6个月 is read within the calendar year assessed: 6 consecutive months of it without any incident, not 6 months running across two years.", None),
+    Reading("W1-6.2", "2个工作日 run from the department's receipt of the ticket (dispatched_at, else received_at), not from the end of the customer service centre's verification.", None),
+    Reading("W1-5.2.2a", "责任科、所负责人 is the head the section's tickets of that month name (section_head); a month naming two heads is referred, so the 1000 yuan is charged once.", None),
+    Reading("W1-5.2.2b", "本科所年内累计3个月 is counted per head: each head is assessed for the bad months the tickets name them, so a change of head splits the year.", None),
 )
 
 INCIDENT_KINDS = {

@@ -206,3 +206,40 @@ def test_g1_5_1_a_ticket_without_department_is_referred_not_counted_for_a_made_u
     assert [(p["party"], p["count"]) for p in o.periods("G1-5.1")] == [("客服部", 1)]
     c = o.consequence("Q1", "G1-5.1")
     assert (c["party"], c["kind"]) == ("Q1", "refer") and "field department, 责任部门" in c["note"]
+
+
+# -- readings and their switches ---------------------------------------------------------------------
+
+
+def test_g1_4_3_exactly_at_the_due_time_and_the_strict_reading():
+    """第四条3 "工单到期之前": exactly at the due time is in time by default; strictly before with the switch."""
+    assert status(outcome(resolved_at="2026-03-05 17:00", replied_at=None), "G1-4.3") == "met"
+    strict = outcome(params={"finished_at_due_in_time": False}, resolved_at="2026-03-05 17:00", replied_at=None)
+    assert status(strict, "G1-4.3") == "breached"
+    assert status(outcome(params={"finished_at_due_in_time": False}, resolved_at="2026-03-05 16:59", replied_at=None),
+                  "G1-4.3") == "met"
+
+
+def third(n, day):
+    return {**BASE, "id": f"R{n}", "event_key": "同一事项", "internal_cause": "是", "bad_impact": "是",
+            "received_at": f"2026-03-{day:02d} 09:00", "due_at": f"2026-03-{day + 2:02d} 17:00",
+            "dispatched_at": f"2026-03-{day:02d} 10:00", "contacted_at": None, "resolved_at": f"2026-03-{day + 1:02d} 10:00",
+            "replied_at": f"2026-03-{day + 1:02d} 11:00"}
+
+
+def test_g1_5_4_the_third_complaint_is_doubled_too_unless_switched_off():
+    """第五条4: "对同一事项发生二次投诉的情况,处以相关责任人及责任部门处以双倍处罚"."""
+    tickets = [third(1, 2), third(2, 10), third(3, 20)]
+    o = outcome(*tickets)
+    assert [o.consequence(t, "G1-5.3", role="department_manager")["max"] for t in ("R1", "R2", "R3")] == [500, 1000, 1000]
+    o = outcome(*tickets, params={"repeat_doubles_later": False})
+    assert [o.consequence(t, "G1-5.3", role="department_manager")["max"] for t in ("R1", "R2", "R3")] == [500, 1000, 500]
+    assert o.result("R3")["repeat_of"] == "R2"  # still a repeat, only not doubled
+
+
+def test_g1_5_4_the_clerks_fine_is_doubled_unless_switched_off():
+    late_reply = {"replied_at": "2026-03-12 17:01"}
+    tickets = [third(1, 2), {**third(2, 10), **late_reply}]
+    assert outcome(*tickets).consequence("R2", "G1-5.2", kind="fine")["max"] == 200
+    c = outcome(*tickets, params={"repeat_doubles_clerk": False}).consequence("R2", "G1-5.2", kind="fine")
+    assert (c["max"], c.get("adjusted_by")) == (100, None)

@@ -187,7 +187,8 @@ def p1_26_falsified_reply(record, p) -> list[Consequence]:
         Consequence("P1-26", unit, "unit", "fine", p.falsified_reply_fine, p.falsified_reply_fine),
         Consequence("P1-26", unit, "unit", "criticism", note="通报批评"),
     ]
-    out += [Consequence("P1-26", head, "unit_head", "criticism", note="通报批评") for head in record.unit_head or ()]
+    # 相关负责人: a head not named is referred naming the field (name_parties), never left out.
+    out += [Consequence("P1-26", head, "unit_head", "criticism", note="通报批评") for head in record.unit_head or (None,)]
     return out
 
 

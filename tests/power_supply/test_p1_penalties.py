@@ -178,6 +178,14 @@ def test_p1_26_falsified_reply_fines_the_unit_and_criticises_it_and_its_head():
                    ("杨主任", "unit_head", "criticism", None)}
 
 
+def test_p1_26_no_unit_head_named_is_a_refer_naming_the_field_not_left_out():
+    """第二十六条: "给予责任单位每件500元考核,并对该单位及相关负责人予以通报批评"."""
+    o = outcome(cause="work_quality", falsified_reply="是")
+    c = o.consequence("T1", "P1-26", role="unit_head")
+    assert (c["party"], c["kind"]) == ("城区供电所", "refer") and "field unit_head, 单位负责人" in c["note"]
+    assert "criticism (通报批评)" in c["note"]
+
+
 def test_p1_26_not_without_falsification():
     assert not outcome(cause="work_quality", falsified_reply="否").consequences("T1", "P1-26")
 

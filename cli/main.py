@@ -144,6 +144,7 @@ def rule_whole(rule_id: str, config_path: str | None, as_json: bool) -> None:
     from policy.core.regulation import parameter_docs
 
     plugins = discover()
+    _report_failures(plugins)
     regs = plugins.regulations
     found = [(name, reg) for name, reg in sorted(regs.items()) if any(r.id == rule_id for r in reg.rules)]
     if not found:

@@ -124,7 +124,7 @@ def rules(rule_id: str | None, plugin_name: str | None, config_path: str | None,
             _fail(f"--plugin: unknown plugin {plugin_name!r}; available: {', '.join(sorted(regs))}")
         regs = {plugin_name: regs[plugin_name]}
     if as_json:
-        data = {n: [{"id": r.id, "article": r.article, "title": r.title,
+        data = {n: [{"id": r.id, "article": r.article, "title": r.title, "title_zh": r.title_zh,
                      "readings": [{"text": x.text, "parameter": x.parameter} for x in reg.readings_of(r.id)]}
                     for r in reg.rules] for n, reg in sorted(regs.items())}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -132,7 +132,7 @@ def rules(rule_id: str | None, plugin_name: str | None, config_path: str | None,
     for name, reg in sorted(regs.items()):
         click.echo(f"{name}: {reg.title}")
         for r in reg.rules:
-            click.echo(f"    {r.id:<16}{r.article:<22}{r.title}")
+            click.echo(f"    {r.id:<16}{r.article:<22}{r.title_zh or r.title}")
             for x in reg.readings_of(r.id):
                 click.echo(f"    {'':<16}reading: {x.text}" + (f" [{x.parameter}]" if x.parameter else ""))
 
@@ -171,7 +171,8 @@ def rule_whole(rule_id: str, config_path: str | None, as_json: bool) -> None:
             parameters.append({"name": d["name"], "value": list(value) if isinstance(value, tuple) else value,
                                "default": d["default"], "article": d["article"], "doc": d["doc"]})
         documents.append({
-            "id": rule.id, "plugin": name, "regulation": reg.title, "article": rule.article, "title": rule.title,
+            "id": rule.id, "plugin": name, "regulation": reg.title, "article": rule.article,
+            "title_zh": rule.title_zh, "title": rule.title,
             "parameters": parameters,
             "values_from": source if params is not None else "defaults" + (" (plugin not enabled in the config)" if config_path else ""),
             "readings": [{"text": x.text, "parameter": x.parameter} for x in reg.readings_of(rule_id)],
@@ -181,7 +182,8 @@ def rule_whole(rule_id: str, config_path: str | None, as_json: bool) -> None:
         return
     for d in documents:
         click.echo(f"{d['id']}  {d['article']}  ({d['plugin']}: {d['regulation']})")
-        click.echo(f"    {d['title']}")
+        for title in dict.fromkeys(t for t in (d["title_zh"], d["title"]) if t):
+            click.echo(f"    {title}")
         click.echo(f"\nparameters ({d['values_from']}):" if d["parameters"] else "\nparameters: none")
         for x in d["parameters"]:
             changed = "" if x["value"] == x["default"] else f"  (default {x['default']})"

@@ -56,11 +56,13 @@ APPEAL_STATUSES = ("none", "accepted", "refused")
 
 @frozen
 class Rule:
-    """A clause a plugin encodes: its id, the article in Chinese, and a short title."""
+    """A clause a plugin encodes: its id, the article in Chinese, a short title in English and,
+    for people, in Chinese."""
 
     id: str
     article: str
     title: str
+    title_zh: str = ""
 
 
 @frozen

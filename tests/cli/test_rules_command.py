@@ -34,6 +34,11 @@ def test_each_reading_cites_a_declared_rule_an_existing_parameter_and_is_in_the_
             assert f"`{reading.parameter}" in readings_section
 
 
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_every_rule_has_its_chinese_title(name):
+    assert [r.id for r in discover(enabled=[name]).regulations[name].rules if not r.title_zh] == []
+
+
 def test_rules_lists_the_readings_with_their_parameter():
     r = rules("--plugin", "gas")
     assert r.exit_code == 0
@@ -48,6 +53,8 @@ def test_rule_whole_with_its_parameters_defaults_and_readings():
     r = rules("P1-28")
     assert r.exit_code == 0, r.output
     assert r.output.startswith("P1-28  第二十八条  (power_supply: ")
+    # Chinese first for people, then the English title.
+    assert "\n    经济处罚在当月绩效中扣除,不足部分移至下月直至扣满\n    fines come out of monthly performance pay" in r.output
     assert 'pay_deduction_rules = ["P1-24", "P1-26"]  [第二十八条]' in r.output
     assert "parameters (defaults):" in r.output and "readings:" in r.output and "Switch: pay_deduction_rules." in r.output
 
@@ -59,6 +66,7 @@ def test_rule_whole_json_with_the_values_of_a_config(tmp_path):
                       encoding="utf-8")
     d = json.loads(rules("W1-5.2.2a", "--config", str(config), "--json").stdout)
     assert (d["id"], d["article"], d["plugin"], d["values_from"]) == ("W1-5.2.2a", "五(二)2", "water", str(config))
+    assert d["title_zh"] == "科所月度内出现2件同类:扣减责任科所负责人当月绩效1000元"
     fine = next(p for p in d["parameters"] if p["name"] == "section_month_fine")
     assert (fine["value"], fine["default"]) == (800, 1000)
     assert [x["parameter"] for x in d["readings"]] == [None]

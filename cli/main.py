@@ -258,8 +258,8 @@ def _read_rosters(options: tuple[str, ...], enabled: list[str]) -> list[dict]:
         except readers.InputError as e:
             _fail(f"--roster: {e}")
         for source, row, cells in read:
-            if not isinstance(cells, dict):
-                continue
+            if not isinstance(cells, dict):  # a row the reader could not read: the roster is not used half-read
+                _fail(f"--roster: {source} row {row}: {getattr(cells, 'message', cells)}")
             named = roster_industry(cells)
             if named is not None and named not in enabled:
                 _fail(f"--roster: {source} row {row}: industry {named!r} is not an enabled plugin; enabled: {', '.join(enabled)}")

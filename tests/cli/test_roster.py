@@ -73,3 +73,9 @@ def test_cli_roster_for_an_industry_not_enabled_is_a_usage_error(two_plugins):
     (two_plugins / "mixed.csv").write_text("industry,person,performance_pay\nwater,张三,300\n", encoding="utf-8")
     r = evaluate("--roster", "power_supply=mixed.csv", "tickets.jsonl")
     assert r.exit_code == 2 and "mixed.csv row 2: industry 'water', but the file is given for 'power_supply'" in r.output
+
+
+def test_cli_roster_row_that_cannot_be_read_is_a_usage_error_naming_file_and_row(two_plugins):
+    (two_plugins / "pay.jsonl").write_text('{"person": "张三", "performance_pay": 300}\n{"person": \n', encoding="utf-8")
+    r = evaluate("--roster", "power_supply=pay.jsonl", "tickets.jsonl")
+    assert r.exit_code == 2 and "--roster: pay.jsonl row 2:" in r.output

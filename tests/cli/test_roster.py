@@ -1,4 +1,8 @@
-"""Issue 16, item 4: a roster belongs to an industry (``industry``/行业 column, or ``--roster NAME=FILE``)."""
+"""Issue 16, item 4: a roster belongs to an industry (``industry``/行业 column, or ``--roster NAME=FILE``).
+
+The water roster lists "服务岗位人员" for 五(三)1 ("由部门按服务岗位总数的20%比例,评选推荐“季度服务标兵”");
+the power-supply roster gives the pay of 第二十八条 ("对责任人的经济处罚在当月绩效中扣除"). One is not the other.
+"""
 
 import json
 

@@ -202,6 +202,8 @@ def test_g1_5_3_no_manager_named_is_a_refer():
 
 
 def test_g1_5_1_a_ticket_without_department_is_referred_not_counted_for_a_made_up_one():
+    """第五条1: "审计督查部对每月用户投诉办理情况进行落实……纳入公司各部门绩效考核成绩" — per department;
+    a ticket naming none is in no department's count and says so."""
     o = outcome({**BASE, "id": "Q1", "department": ""}, {**BASE, "id": "Q2"})
     assert [(p["party"], p["count"]) for p in o.periods("G1-5.1")] == [("客服部", 1)]
     c = o.consequence("Q1", "G1-5.1")

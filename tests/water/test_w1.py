@@ -318,6 +318,8 @@ def test_w1_no_person_or_department_named_is_never_a_null_party():
 
 
 def test_w1_5_2_3_a_ticket_without_department_is_not_counted_for_a_made_up_one():
+    """五(二)3: "年内本部门累计出现5件及以上……" — counted per department; a ticket naming none is
+    referred with the ticket, never counted for a department None."""
     records = [incident("internal_exposure", person=f"人{i}", section=f"{i}科", department="", at=f"2026-{i + 1:02d}-10 09:00")
                for i in range(5)]
     o = outcome(*records)

@@ -17,11 +17,11 @@ import click
 @click.option("--config", "config_path", metavar="FILE", help="Config file (default $POLICY_CONFIG, else ./policy.toml).")
 @click.option("--as-of", metavar="TIME", help="Evaluation time deciding open versus overdue (default: now).")
 @click.option("--period", metavar="P", help="Period for period rules: 2026, 2026-H1, 2026-Q3, 2026-10.")
-@click.option("--roster", type=click.Path(dir_okay=False), metavar="FILE", help="Staff roster, as for evaluate.")
+@click.option("--roster", "rosters", multiple=True, metavar="[INDUSTRY=]FILE", help="Staff roster, as for evaluate.")
 @click.option("--sheet", metavar="S", help="Spreadsheet sheet: its name or its number from 1.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the text.")
 @click.option("--json", "as_json", is_flag=True, help="The trace as JSON (what evaluate --explain adds to a result).")
-def explain(ticket_id, inputs, config_path, as_of, period, roster, sheet, lang, as_json) -> None:
+def explain(ticket_id, inputs, config_path, as_of, period, rosters, sheet, lang, as_json) -> None:
     """Explain one ticket: the fields read, the rules considered, each time limit counted day by
     day, the appeal and every figure with the parameters it used.
 
@@ -29,7 +29,7 @@ def explain(ticket_id, inputs, config_path, as_of, period, roster, sheet, lang, 
     the trace comes from the same run, so it cannot disagree with the result.
     """
     from policy.cli import inputs as readers
-    from policy.cli.main import _fail, load_engine_setup
+    from policy.cli.main import _fail, _read_rosters, load_engine_setup
     from policy.core.config import ConfigError
     from policy.core.model import RecordError, as_dict
     from policy.core.periods import Period
@@ -60,9 +60,7 @@ def explain(ticket_id, inputs, config_path, as_of, period, roster, sheet, lang, 
             readers.format_of(path)
             if not Path(path).is_file():
                 raise readers.InputError(f"{path}: no such file")
-        roster_rows = []
-        if roster is not None:
-            roster_rows = [cells for _, _, cells in readers.read(roster) if isinstance(cells, dict)]
+        roster_rows = _read_rosters(rosters, config.policy.plugins)
 
         def rows():
             for path in inputs:

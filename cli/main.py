@@ -104,10 +104,18 @@ def plugins_command(as_json: bool) -> None:
 
 
 @cli.command()
+@click.argument("rule_id", required=False, metavar="[ID]")
 @click.option("--plugin", "plugin_name", metavar="NAME", help="Only this plugin's rules.")
+@click.option("--config", "config_path", metavar="FILE", help="With ID: the parameter values of this config (else the defaults).")
 @click.option("--json", "as_json", is_flag=True)
-def rules(plugin_name: str | None, as_json: bool) -> None:
-    """List the rules each plugin declares: id, article, title."""
+def rules(rule_id: str | None, plugin_name: str | None, config_path: str | None, as_json: bool) -> None:
+    """List the rules each plugin declares: id, article, title, and how ambiguous text is read.
+
+    With ID, print that rule whole: its article, title, the parameters it reads with their
+    values, and the plugin's readings of it.
+    """
+    if rule_id is not None:
+        return rule_whole(rule_id, config_path, as_json)
     plugins = discover()
     _report_failures(plugins)
     regs = plugins.regulations
@@ -116,13 +124,75 @@ def rules(plugin_name: str | None, as_json: bool) -> None:
             _fail(f"--plugin: unknown plugin {plugin_name!r}; available: {', '.join(sorted(regs))}")
         regs = {plugin_name: regs[plugin_name]}
     if as_json:
-        data = {n: [{"id": r.id, "article": r.article, "title": r.title} for r in reg.rules] for n, reg in sorted(regs.items())}
+        data = {n: [{"id": r.id, "article": r.article, "title": r.title, "title_zh": r.title_zh,
+                     "readings": [{"text": x.text, "parameter": x.parameter} for x in reg.readings_of(r.id)]}
+                    for r in reg.rules] for n, reg in sorted(regs.items())}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     for name, reg in sorted(regs.items()):
         click.echo(f"{name}: {reg.title}")
         for r in reg.rules:
-            click.echo(f"    {r.id:<16}{r.article:<22}{r.title}")
+            click.echo(f"    {r.id:<16}{r.article:<22}{r.title_zh or r.title}")
+            for x in reg.readings_of(r.id):
+                click.echo(f"    {'':<16}reading: {x.text}" + (f" [{x.parameter}]" if x.parameter else ""))
+
+
+def rule_whole(rule_id: str, config_path: str | None, as_json: bool) -> None:
+    """``policy rules ID``: one rule whole, like ``ruff rule F401``; an unknown id lists close ones."""
+    import difflib
+
+    from policy.core.regulation import parameter_docs
+
+    plugins = discover()
+    _report_failures(plugins)
+    regs = plugins.regulations
+    found = [(name, reg) for name, reg in sorted(regs.items()) if any(r.id == rule_id for r in reg.rules)]
+    if not found:
+        ids = sorted({r.id for reg in regs.values() for r in reg.rules})
+        close = [i for i in ids if i.startswith(rule_id)] or difflib.get_close_matches(rule_id, ids, n=8, cutoff=0.5)
+        _fail(f"unknown rule {rule_id!r}" + (f"; did you mean {', '.join(close)}?" if close else "; `policy rules` lists them"))
+    values, source = {}, "defaults"
+    if config_path is not None:
+        try:
+            config, _ = load_engine_setup(config_path)
+        except ConfigError as e:
+            _fail(str(e))
+        values = {name: config.parameters.get(name) for name, _ in found}
+        source = str(config.path)
+    documents = []
+    for name, reg in found:
+        rule = reg.rule(rule_id)
+        params = values.get(name)
+        parameters = []
+        for d in parameter_docs(reg.parameters):
+            if d["rule"] != rule_id:
+                continue
+            value = d["default"] if params is None else getattr(params, d["name"])
+            parameters.append({"name": d["name"], "value": list(value) if isinstance(value, tuple) else value,
+                               "default": d["default"], "article": d["article"], "doc": d["doc"]})
+        documents.append({
+            "id": rule.id, "plugin": name, "regulation": reg.title, "article": rule.article,
+            "title_zh": rule.title_zh, "title": rule.title,
+            "parameters": parameters,
+            "values_from": source if params is not None else "defaults" + (" (plugin not enabled in the config)" if config_path else ""),
+            "readings": [{"text": x.text, "parameter": x.parameter} for x in reg.readings_of(rule_id)],
+        })
+    if as_json:
+        click.echo(json.dumps(documents[0] if len(documents) == 1 else documents, ensure_ascii=False, indent=2))
+        return
+    for d in documents:
+        click.echo(f"{d['id']}  {d['article']}  ({d['plugin']}: {d['regulation']})")
+        for title in dict.fromkeys(t for t in (d["title_zh"], d["title"]) if t):
+            click.echo(f"    {title}")
+        click.echo(f"\nparameters ({d['values_from']}):" if d["parameters"] else "\nparameters: none")
+        for x in d["parameters"]:
+            changed = "" if x["value"] == x["default"] else f"  (default {x['default']})"
+            click.echo(f"    {x['name']} = {json.dumps(x['value'], ensure_ascii=False)}{changed}  [{x['article']}]")
+            click.echo(f"        {x['doc']}")
+        if d["readings"]:
+            click.echo("\nreadings:")
+            for x in d["readings"]:
+                click.echo(f"    {x['text']}" + (f" Switch: {x['parameter']}." if x["parameter"] else " No switch."))
 
 
 def _with_progress(results, engine):
@@ -167,6 +237,40 @@ def _jobs(option: str, inputs: tuple[str, ...]) -> int:
     return max(1, min(cpus, AUTO_JOBS_MAX))
 
 
+def _read_rosters(options: tuple[str, ...], enabled: list[str]) -> list[dict]:
+    """``--roster [INDUSTRY=]FILE``: the rows of every roster, each tagged with its industry.
+
+    A row's own ``industry`` (行业) column, else the INDUSTRY= of its file, says which plugin's
+    period rules read it; a row naming neither goes to every enabled plugin.
+    """
+    from policy.cli import inputs as readers
+    from policy.core.pipeline import INDUSTRY_HEADERS, roster_industry
+
+    rows = []
+    for option in options:
+        industry, sep, path = option.partition("=")
+        if not sep or (Path(option).is_file() and industry not in enabled):
+            industry, path = None, option
+        elif industry not in enabled:
+            _fail(f"--roster {option}: {industry!r} is not an enabled plugin; enabled: {', '.join(enabled)}")
+        try:
+            read = list(readers.read(path))
+        except readers.InputError as e:
+            _fail(f"--roster: {e}")
+        for source, row, cells in read:
+            if not isinstance(cells, dict):  # a row the reader could not read: the roster is not used half-read
+                _fail(f"--roster: {source} row {row}: {getattr(cells, 'message', cells)}")
+            named = roster_industry(cells)
+            if named is not None and named not in enabled:
+                _fail(f"--roster: {source} row {row}: industry {named!r} is not an enabled plugin; enabled: {', '.join(enabled)}")
+            if industry is not None:
+                if named not in (None, industry):
+                    _fail(f"--roster: {source} row {row}: industry {named!r}, but the file is given for {industry!r}")
+                cells = {**{k: v for k, v in cells.items() if k not in INDUSTRY_HEADERS}, "industry": industry}
+            rows.append(cells)
+    return rows
+
+
 @cli.command(name="new-plugin")
 @click.argument("name")
 @click.option("--title", help="The regulation's title (default: NAME complaint regulation).")
@@ -207,7 +311,8 @@ def load_engine_setup(config_path: str | None) -> tuple[config_mod.Config, Plugi
 @click.option("--config", "config_path", metavar="FILE", help="Config file (default $POLICY_CONFIG, else ./policy.toml).")
 @click.option("--as-of", metavar="TIME", help="Evaluation time deciding open versus overdue (default: now).")
 @click.option("--period", metavar="P", help="Period for period rules: 2026, 2026-H1, 2026-Q3, 2026-10.")
-@click.option("--roster", type=click.Path(dir_okay=False), metavar="FILE", help="Staff roster for period rules that need everyone.")
+@click.option("--roster", "rosters", multiple=True, metavar="[INDUSTRY=]FILE",
+              help="Staff roster for period rules that need everyone; INDUSTRY= gives it to that plugin only (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv", "xlsx"]), help="Output format (xlsx needs --output).")
 @click.option("--sheet", metavar="S", help="Spreadsheet sheet: its name or its number from 1 (default the first).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), metavar="FILE", help="Write here instead of standard output.")
@@ -216,7 +321,7 @@ def load_engine_setup(config_path: str | None) -> tuple[config_mod.Config, Plugi
 @click.option("--quiet", "-q", is_flag=True, help="No warnings or progress on standard error.")
 @click.option("--explain", "explain_all", is_flag=True,
               help="Add each result's trace (why each figure; see policy explain) to json/jsonl; runs in one process.")
-def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, output, quiet, explain_all) -> None:
+def evaluate(inputs, config_path, as_of, period, rosters, fmt, sheet, jobs, output, quiet, explain_all) -> None:
     """Evaluate complaint records (CSV, JSON, JSON Lines, .xlsx/.xls/.ods; - reads JSON Lines from stdin).
 
     Exit status: 0 all records evaluated; 1 some rejected (the rest still written);
@@ -253,12 +358,7 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, outpu
                 raise readers.InputError(f"{path}: no such file")
     except readers.InputError as e:
         _fail(str(e))
-    roster_rows = []
-    if roster is not None:
-        try:
-            roster_rows = [cells for _, _, cells in readers.read(roster) if isinstance(cells, dict)]
-        except readers.InputError as e:
-            _fail(f"--roster: {e}")
+    roster_rows = _read_rosters(rosters, config.policy.plugins)
 
     if fmt is None:
         suffix = Path(output).suffix.lower().lstrip(".") if output else ""

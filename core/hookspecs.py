@@ -118,7 +118,8 @@ def policy_period_consequences(ledger, periods, params, roster):
     ``ledger`` (:class:`policy.core.periods.Ledger`) holds this industry's tallies summed per
     key and month; ``periods`` (:class:`policy.core.periods.Selection`) lists the periods to
     assess of each length (``periods.of("half")``), from ``--period`` or, without it, every
-    period the tickets touch; ``roster`` is the list of rows of ``--roster`` (or empty).
+    period the tickets touch; ``roster`` is the list of rows of ``--roster`` (or empty)
+    for this industry: those naming it (``industry``) and those naming none.
 
     Returns a list of :class:`policy.core.model.PeriodConsequence`. Collected.
     """

@@ -56,11 +56,13 @@ APPEAL_STATUSES = ("none", "accepted", "refused")
 
 @frozen
 class Rule:
-    """A clause a plugin encodes: its id, the article in Chinese, and a short title."""
+    """A clause a plugin encodes: its id, the article in Chinese, a short title in English and,
+    for people, in Chinese."""
 
     id: str
     article: str
     title: str
+    title_zh: str = ""
 
 
 @frozen
@@ -140,6 +142,51 @@ class Consequence:
             adjusted_by=(*self.adjusted_by, by_rule),
             note=self.note,
         )
+
+
+def refer_unnamed(rule: str, role: str, field: str, where: str, what: str, low=None, high=None) -> Consequence:
+    """What a rule charges a person the record does not name: never a consequence without a
+    party, but a ``refer`` to ``where`` (the unit, section or department the record names, else
+    the ticket's id) saying which ``field`` is missing and ``what`` the person would owe."""
+    return Consequence(rule, where, role, "refer", low, high, note=f"no {role} named (field {field}): {what}")
+
+
+def name_parties(consequences: list[Consequence], fields: dict[str, str], where) -> list[Consequence]:
+    """Each consequence whose party the record does not name becomes a ``refer`` saying which
+    field is missing (``fields``: role -> the field it is read from; ``where(role)``: the place
+    to refer to). Those of one rule and role become one refer, in the place of the first."""
+    groups: dict[tuple[str, str], list[Consequence]] = {}
+    out: list[Any] = []
+    for c in consequences:
+        if c.party:
+            out.append(c)
+            continue
+        key = (c.rule, c.role)
+        if key not in groups:
+            groups[key] = []
+            out.append(key)
+        groups[key].append(c)
+    if not groups:
+        return consequences
+    for i, item in enumerate(out):
+        if isinstance(item, tuple):
+            cs = groups[item]
+            fines = all(c.kind == "fine" for c in cs)
+            low = sum(c.min or 0 for c in cs) if fines else None
+            high = (None if any(c.max is None for c in cs) else sum(c.max for c in cs)) if fines else None
+            what = "; ".join(f"{c.kind} {_span(c.min, c.max)}".strip() + (f" ({c.note})" if c.note else "") for c in cs)
+            refer = refer_unnamed(item[0], item[1], fields.get(item[1], item[1]), where(item[1]), what, low, high)
+            adjusted = tuple(dict.fromkeys(r for c in cs for r in c.adjusted_by))
+            out[i] = Consequence(refer.rule, refer.party, refer.role, "refer", refer.min, refer.max, adjusted, refer.note)
+    return out
+
+
+def _span(low: Any, high: Any) -> str:
+    if low is None and high is None:
+        return ""
+    if low == high:
+        return f"{_number(low)}"
+    return f"{_number(low)}–{'' if high is None else _number(high)}"
 
 
 @define

@@ -243,19 +243,22 @@ class Engine:
     # -- the period rules ------------------------------------------------------------
 
     def period_consequences(self, chosen: Period | None = None, roster: list[Mapping[str, Any]] | None = None) -> list[PeriodConsequence]:
+        """The period rules of every industry; a roster row that names an industry (``industry``,
+        行业) goes to that industry's rules only, one that names none to every industry's."""
         out: list[PeriodConsequence] = []
         for industry in self.industries.values():
             selection = Selection(chosen, industry.ledger.months())
+            rows = [r for r in roster or () if roster_industry(r) in (None, industry.name)]
             if industry.versions is None:
                 for answer in industry.period_consequences(
-                    ledger=industry.ledger, periods=selection, params=industry.params, roster=roster or []
+                    ledger=industry.ledger, periods=selection, params=industry.params, roster=rows
                 ):
                     out.extend(answer or ())
                 continue
             # Each period by the values in force on its last day, said in its note.
             for start, end, params in _spans(industry.versions.items):
                 for answer in industry.period_consequences(
-                    ledger=industry.ledger, periods=selection.ending(start, end), params=params, roster=roster or []
+                    ledger=industry.ledger, periods=selection.ending(start, end), params=params, roster=rows
                 ):
                     out.extend(_with_version(item, start) for item in answer or ())
         return out
@@ -263,6 +266,14 @@ class Engine:
     @property
     def summary(self) -> dict[str, int]:
         return {"records": self.records, "evaluated": self.evaluated, "rejected": self.rejected}
+
+
+def roster_industry(row: Mapping[str, Any]) -> str | None:
+    """The industry a roster row names (``industry`` or 行业), or None."""
+    for h in INDUSTRY_HEADERS:
+        if row.get(h) not in (None, ""):
+            return str(row[h]).strip()
+    return None
 
 
 def ticket_ids(rows: Iterable[Row]) -> list[str | None]:

@@ -19,6 +19,16 @@ from .records import Field
 
 
 @frozen
+class Reading:
+    """How the plugin reads a sentence of the text that a company may read otherwise: the rule,
+    the reading in one sentence, and the parameter that switches it (None: no switch)."""
+
+    rule: str
+    text: str
+    parameter: str | None = None
+
+
+@frozen
 class Regulation:
     """One regulation as a plugin encodes it (the ``policy_regulation`` hook's answer)."""
 
@@ -30,6 +40,10 @@ class Regulation:
     parameters: type  # an attrs class whose fields are made with param()
     summary: str = ""
     hook_api: tuple[int, int] = (1, 1)  # the core hook API versions it supports, inclusive
+    readings: tuple[Reading, ...] = ()  # where the text is ambiguous, how the plugin reads it
+
+    def readings_of(self, rule_id: str) -> list[Reading]:
+        return [r for r in self.readings if r.rule == rule_id]
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -99,7 +113,7 @@ def _check(value: Any, choices: Sequence[str] | None) -> None:
             raise ValueError(f"must not be negative, not {item!r}")
     if isinstance(value, tuple) and len(value) == 2:
         low, high = value
-        if isinstance(low, str):
+        if isinstance(low, str) and any(step in SANCTION_LADDER for step in value):  # else two names, not a range
             for step in value:
                 if step not in SANCTION_LADDER:
                     raise ValueError(

@@ -61,10 +61,12 @@ def explain(*, industry: Any, raw: Mapping[str, Any], record: Any, result: Any, 
     """The trace of one evaluated ticket, as data (see the module's docstring)."""
     regulation, params = industry.regulation, industry.params
     titles = {r.id: r.title for r in regulation.rules}
+    titles_zh = {r.id: r.title_zh for r in regulation.rules if r.title_zh}
     by_rule = _parameters_by_rule(params)
 
     def cite(rule: str | None) -> dict[str, Any]:
-        return {"rule": rule, "article": articles.get(rule or ""), "title": titles.get(rule or "")}
+        return {"rule": rule, "article": articles.get(rule or ""), "title": titles.get(rule or ""),
+                "title_zh": titles_zh.get(rule or "")}
 
     c = result.classification
     out: dict[str, Any] = {
@@ -236,7 +238,7 @@ def render(trace: Mapping[str, Any], lang: str = "zh", label: Any = None) -> str
               + (f"; {w['category']} {say('category', c['category'])}" if c["category"] else "")
               + (f"; {w['grade']} {say('grade', c['grade'])}" if c["grade"] else "")]
     for r in c["rules"]:
-        lines.append(f"  {_cited(r)}")
+        lines.append(f"  {_cited(r, lang)}")
     if c["reason"]:
         lines.append(f"  {w['reason']}: {c['reason']}")
     if c["repeat_of"]:
@@ -244,11 +246,11 @@ def render(trace: Mapping[str, Any], lang: str = "zh", label: Any = None) -> str
     if trace["considered"]:
         lines += ["", f"{w['considered']}:"]
         for n in trace["considered"]:
-            lines.append(f"  {_cited(n)}: {n['fact']} → {w['fired'] if n['fired'] else w['not_fired']}")
+            lines.append(f"  {_cited(n, lang)}: {n['fact']} → {w['fired'] if n['fired'] else w['not_fired']}")
     if trace["deadlines"]:
         lines += ["", f"{w['deadlines']}:"]
     for d in trace["deadlines"]:
-        lines.append(f"  {_cited(d)} {say('stage', d['stage'])}: {say('status', d['status'])}")
+        lines.append(f"  {_cited(d, lang)} {say('stage', d['stage'])}: {say('status', d['status'])}")
         lines.append(f"    {w['start']} {d['start'] or '-'}; {w['limit']} {say('limit', d['limit'])}; "
                      f"{w['due']} {d['due'] or '-'}; {w['done']} {d['done_at'] or '-'}")
         for p in d["parameters"]:
@@ -264,38 +266,39 @@ def render(trace: Mapping[str, Any], lang: str = "zh", label: Any = None) -> str
     a = trace["appeal"]
     lines += ["", f"{w['appeal']}: {say('appeal', a['status']) if a['status'] != 'none' else w['none']}"]
     if a["status"] != "none":
-        lines.append(f"  {_cited(a)}: {a['reason']}")
+        lines.append(f"  {_cited(a, lang)}: {a['reason']}")
     if a["filed_at"]:
         lines.append(f"  {w['filed']} {a['filed_at']}; {w['ground']} {a['ground']}; "
                      f"{w['evidence']} {a['evidence']}; {w['approved']} {a['approved']}")
     if trace["consequences"]:
         lines += ["", f"{w['consequences']}:"]
     for x in trace["consequences"]:
-        lines.append(f"  {_cited(x)}: {x['party'] or '-'} ({say('role', x['role'])}) {say('kind', x['kind'])} "
+        lines.append(f"  {_cited(x, lang)}: {x['party'] or '-'} ({say('role', x['role'])}) {say('kind', x['kind'])} "
                      f"{_amount(x, w)}")
         for p in x["parameters"]:
             lines.append(f"    {w['parameters']}: {_parameter(p, w)}")
         for adj in x["adjusted_by"]:
-            lines.append(f"    {w['adjusted']} {_cited(adj)}"
+            lines.append(f"    {w['adjusted']} {_cited(adj, lang)}"
                          + "".join(f"; {_parameter(p, w)}" for p in adj["parameters"]))
         if x["note"]:
             lines.append(f"    {w['note']}: {x['note']}")
     if trace["steps"]:
         lines += ["", f"{w['steps']}:"]
         for s in trace["steps"]:
-            lines.append(f"  {_cited(s)}: {s['step']}")
+            lines.append(f"  {_cited(s, lang)}: {s['step']}")
     if trace["counts_toward"]:
         lines += ["", f"{w['period']}:"]
         for t in trace["counts_toward"]:
             lines.append(f"  {' / '.join(str(k) for k in t['key'])} {t['month']}")
     for p in trace.get("period", []):
-        lines.append(f"    → {_cited(p)} {p['period']}: {p['party']} {say('kind', p['kind'])} {_amount(p, w)}"
+        lines.append(f"    → {_cited(p, lang)} {p['period']}: {p['party']} {say('kind', p['kind'])} {_amount(p, w)}"
                      + (f" (count {p['count']})" if p.get("count") is not None else ""))
     return "\n".join(lines) + "\n"
 
 
-def _cited(r: Mapping[str, Any]) -> str:
-    return " ".join(str(x) for x in (r.get("rule"), r.get("article"), r.get("title")) if x)
+def _cited(r: Mapping[str, Any], lang: str = "en") -> str:
+    title = (r.get("title_zh") if lang == "zh" else None) or r.get("title")
+    return " ".join(str(x) for x in (r.get("rule"), r.get("article"), title) if x)
 
 
 def _parameter(p: Mapping[str, Any], w: Mapping[str, str]) -> str:

@@ -9,13 +9,14 @@ from policy.core.hookspecs import hookimpl
 from policy.core.regulation import Regulation
 
 from . import a1
-from .declarations import FIELDS, RULES, Parameters
+from .declarations import FIELDS, READINGS, RULES, Parameters
 
 REGULATION = Regulation(
     name="airport",
     title="客户投诉管理和考核办法 / 客户投诉等级认定标准(试行)",
     source="seed 000, third article and its attachment (criteria up to 3.2.4; the seed is cut off in 3.2.5)",
     rules=RULES,
+    readings=READINGS,
     fields=FIELDS,
     parameters=Parameters,
     summary="Airport: class 1 / class 2 / grumble from the attachment's criteria, repeats within three months, "

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from policy.core.calendar import months_after, working_days
-from policy.core.model import Appeal, Classification, Consequence, Deadline, PeriodConsequence
+from policy.core.model import Appeal, Classification, Consequence, Deadline, PeriodConsequence, refer_unnamed
 from policy.core.periods import Tally
+
+QUALITY_DEPARTMENT = "质量安全部"  # 9: "质量平安部(质量安全部)每月对本集团发生的投诉、抱怨事件进行统计"
 
 # 附件3.1 / 3.2: criterion id -> the record fact that meets it.
 CLASS_1_FLAGS = (
@@ -138,6 +140,9 @@ def a1_10_assessment(record, classification, appeal, p) -> list[Consequence]:
     amount = p.class_1_amount if classification.grade == "class_1" else p.class_2_amount
     low, high = (amount[0], amount[-1]) if amount else (None, None)
     grade = "一类投诉" if classification.grade == "class_1" else "二类投诉"
+    if not record.person:
+        return [refer_unnamed("A1-10", "responsible_person", "person, 责任人", record.department or record.id,
+                              f"{grade}: assessed by the group's performance assessment committee", low, high)]
     return [Consequence("A1-10", record.person, "responsible_person", "refer", low, high,
                         note=f"{grade}: assessed by the group's performance assessment committee")]
 
@@ -155,6 +160,6 @@ def a1_9_monthly_statistics(ledger, periods) -> list[PeriodConsequence]:
         for key in ledger.keys("A1-9"):
             count = ledger.total(key, month).count
             if count:
-                out.append(PeriodConsequence("A1-9", None, "quality_department", "refer", month.label, count=count,
+                out.append(PeriodConsequence("A1-9", QUALITY_DEPARTMENT, "quality_department", "refer", month.label, count=count,
                                              note=f"{count} {labels.get(key[1], key[1])} this month: statistics and analysis"))
     return out

@@ -10,29 +10,34 @@ from attrs import define
 
 from policy.core.model import Rule
 from policy.core.records import Field
-from policy.core.regulation import param
+from policy.core.regulation import Reading, param
 
 RULES = (
-    Rule("A1-3.2", "3.2", "second complaint: the same customer, the same event, again within three months"),
-    Rule("A1-3.5", "3.5", "general grumble: minor in content and nature, or naming no specific target"),
-    Rule("A1-att3.1.1", "附件3.1.1", "class 1: notified criticism or sanction by CAAC, the regional administration, the group or government"),
-    Rule("A1-att3.1.2", "附件3.1.2", "class 1: a critical media report of a vile nature"),
-    Rule("A1-att3.1.3", "附件3.1.3", "class 1: an employee fought with or insulted a customer"),
-    Rule("A1-att3.1.4", "附件3.1.4", "class 1: counterfeit goods, customer property taken, or a customer defrauded"),
-    Rule("A1-att3.1.5", "附件3.1.5", "class 1: final compensation above 5,000 yuan"),
-    Rule("A1-att3.1.6", "附件3.1.6", "class 1: a class-2 complaint of the same content the second time or more within three months"),
-    Rule("A1-att3.2.1", "附件3.2.1", "class 2: a flight delay the group is responsible for"),
-    Rule("A1-att3.2.2", "附件3.2.2", "class 2: final compensation of at most 5,000 yuan"),
-    Rule("A1-att3.2.3", "附件3.2.3", "class 2: an employee did not follow the work standard or procedure"),
-    Rule("A1-att3.2.4", "附件3.2.4", "class 2: an employee impatient, cold or rude (不答、不理、不看、不微笑、不屑、拖沓时间)"),
-    Rule("A1-7.1a", "7.1", "class 1: the handling form issued within 1 working day"),
-    Rule("A1-7.1b", "7.1", "class 1: handled within 3 working days of the form; extendable with reasons given within the limit"),
-    Rule("A1-7.2a", "7.2", "class 2: the handling form issued within 1 working day"),
-    Rule("A1-7.2b", "7.2", "class 2: handled within 2 working days of the form"),
-    Rule("A1-8.1", "8.1", "appeal: not this department's business, the form returned within 1 working day"),
-    Rule("A1-8.2", "8.2", "appeal: contrary to law, a higher rule or standard, or the facts, with clauses and records, within 1 working day"),
-    Rule("A1-9", "9", "the quality department counts complaints and grumbles every month"),
-    Rule("A1-10", "10", "the performance assessment committee assesses complaint events"),
+    Rule("A1-3.2", "3.2", "second complaint: the same customer, the same event, again within three months", "二次投诉:同一客户就同一事件在三个月内再次投诉"),
+    Rule("A1-3.5", "3.5", "general grumble: minor in content and nature, or naming no specific target", "一般性抱怨:内容和性质轻微,或无具体投诉对象"),
+    Rule("A1-att3.1.1", "附件3.1.1", "class 1: notified criticism or sanction by CAAC, the regional administration, the group or government", "一类投诉:被民航局、地区管理局、集团或政府通报批评或处罚"),
+    Rule("A1-att3.1.2", "附件3.1.2", "class 1: a critical media report of a vile nature", "一类投诉:媒体负面报道且性质恶劣"),
+    Rule("A1-att3.1.3", "附件3.1.3", "class 1: an employee fought with or insulted a customer", "一类投诉:员工与旅客打架或辱骂旅客"),
+    Rule("A1-att3.1.4", "附件3.1.4", "class 1: counterfeit goods, customer property taken, or a customer defrauded", "一类投诉:假冒伪劣商品、侵占旅客财物或欺诈旅客"),
+    Rule("A1-att3.1.5", "附件3.1.5", "class 1: final compensation above 5,000 yuan", "一类投诉:最终赔偿金额5000元以上"),
+    Rule("A1-att3.1.6", "附件3.1.6", "class 1: a class-2 complaint of the same content the second time or more within three months", "一类投诉:三个月内同一内容的二类投诉出现两次及以上"),
+    Rule("A1-att3.2.1", "附件3.2.1", "class 2: a flight delay the group is responsible for", "二类投诉:集团责任造成的航班延误"),
+    Rule("A1-att3.2.2", "附件3.2.2", "class 2: final compensation of at most 5,000 yuan", "二类投诉:最终赔偿金额5000元及以下"),
+    Rule("A1-att3.2.3", "附件3.2.3", "class 2: an employee did not follow the work standard or procedure", "二类投诉:员工未按工作标准或程序作业"),
+    Rule("A1-att3.2.4", "附件3.2.4", "class 2: an employee impatient, cold or rude (不答、不理、不看、不微笑、不屑、拖沓时间)", "二类投诉:员工不耐烦、冷漠或态度粗鲁(不答、不理、不看、不微笑、不屑、拖沓时间)"),
+    Rule("A1-7.1a", "7.1", "class 1: the handling form issued within 1 working day", "一类投诉:1个工作日内下发客户投诉处理单"),
+    Rule("A1-7.1b", "7.1", "class 1: handled within 3 working days of the form; extendable with reasons given within the limit", "一类投诉:收到处理单后3个工作日内处理完毕;需延长的在时限内说明理由"),
+    Rule("A1-7.2a", "7.2", "class 2: the handling form issued within 1 working day", "二类投诉:1个工作日内下发客户投诉处理单"),
+    Rule("A1-7.2b", "7.2", "class 2: handled within 2 working days of the form", "二类投诉:收到处理单后2个工作日内处理完毕"),
+    Rule("A1-8.1", "8.1", "appeal: not this department's business, the form returned within 1 working day", "申诉:不属于本部门事务,1个工作日内将处理单转回"),
+    Rule("A1-8.2", "8.2", "appeal: contrary to law, a higher rule or standard, or the facts, with clauses and records, within 1 working day", "申诉:违反法律、上级规定或标准,或与事实不符,附条款和核实记录,1个工作日内"),
+    Rule("A1-9", "9", "the quality department counts complaints and grumbles every month", "质量安全部每月统计投诉和抱怨"),
+    Rule("A1-10", "10", "the performance assessment committee assesses complaint events", "绩效考核委员会对投诉事件进行考核"),
+)
+
+# Where the text can be read two ways: how the plugin reads it, and the parameter that switches it.
+READINGS = (
+    Reading("A1-8.2", "The 1 working day runs from the department's receipt of the handling form (form_received_at), not from when it found the complaint contradicts the rules or facts.", None),
 )
 
 GRADES = {"class_1": "一类投诉", "class_2": "二类投诉", "grumble": "一般性抱怨"}

@@ -9,13 +9,14 @@ from policy.core.hookspecs import hookimpl
 from policy.core.regulation import Regulation
 
 from . import g1
-from .declarations import FIELDS, RULES, Parameters
+from .declarations import FIELDS, READINGS, RULES, Parameters
 
 REGULATION = Regulation(
     name="gas",
     title="燃气有限责任公司投诉考核管理办法",
     source="seed 004 (第一条–第五条)",
     rules=RULES,
+    readings=READINGS,
     fields=FIELDS,
     parameters=Parameters,
     summary="Gas: the transfer-handle-revisit flow as time limits; fines that follow from late stages; repeats doubled.",
@@ -34,8 +35,8 @@ def policy_history(record):
 
 
 @hookimpl
-def policy_classify(record, history):
-    return g1.g1_classify(record, history)
+def policy_classify(record, history, params):
+    return g1.g1_classify(record, history, params)
 
 
 @hookimpl

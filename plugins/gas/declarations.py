@@ -11,18 +11,25 @@ from attrs import define
 
 from policy.core.model import Rule
 from policy.core.records import Field
-from policy.core.regulation import param
+from policy.core.regulation import Reading, param
 
 RULES = (
-    Rule("G1-4.1", "第四条1", "the general management department transfers the ticket immediately (立即)"),
-    Rule("G1-4.2", "第四条2", "the responsible department contacts the caller immediately (立即)"),
-    Rule("G1-4.3", "第四条3", "handled, with evidence kept, before the ticket's own due time (工单到期)"),
-    Rule("G1-4.4", "第四条4", "the general management department revisits the caller"),
-    Rule("G1-5.1", "第五条1", "each month's complaint handling enters every department's performance score"),
-    Rule("G1-5.2", "第五条2", "transfer delayed so that the ticket went overdue, or no timely reply after handling: 50–100 yuan"),
-    Rule("G1-5.3", "第五条3", "internal cause with bad impact: department manager and each responsible person 100–500 yuan"),
-    Rule("G1-5.4", "第五条4", "a second complaint on the same matter: penalties doubled"),
-    Rule("G1-5.5", "第五条5", "the department delayed handling so that the ticket went overdue: person and manager 100–500 yuan"),
+    Rule("G1-4.1", "第四条1", "the general management department transfers the ticket immediately (立即)", "综合管理部立即转办工单"),
+    Rule("G1-4.2", "第四条2", "the responsible department contacts the caller immediately (立即)", "责任部门立即联系来电人"),
+    Rule("G1-4.3", "第四条3", "handled, with evidence kept, before the ticket's own due time (工单到期)", "工单到期之前处理完毕并留存佐证"),
+    Rule("G1-4.4", "第四条4", "the general management department revisits the caller", "综合管理部对来电人进行回访"),
+    Rule("G1-5.1", "第五条1", "each month's complaint handling enters every department's performance score", "每月投诉处理情况纳入各部门绩效考核"),
+    Rule("G1-5.2", "第五条2", "transfer delayed so that the ticket went overdue, or no timely reply after handling: 50–100 yuan", "无故拖延转办导致工单逾期,或处理完毕后未及时回复:罚款50–100元"),
+    Rule("G1-5.3", "第五条3", "internal cause with bad impact: department manager and each responsible person 100–500 yuan", "内部原因造成投诉并产生不良影响:部门经理及相关责任人各罚款100–500元"),
+    Rule("G1-5.4", "第五条4", "a second complaint on the same matter: penalties doubled", "同一事项二次投诉:双倍处罚"),
+    Rule("G1-5.5", "第五条5", "the department delayed handling so that the ticket went overdue: person and manager 100–500 yuan", "责任部门拖延处理导致工单超期:相关责任人及部门经理罚款100–500元"),
+)
+
+# Where the text can be read two ways: how the plugin reads it, and the parameter that switches it.
+READINGS = (
+    Reading("G1-5.4", "二次投诉 is any repeat: the third and later complaints on the same matter are doubled too, not only the second.", "repeat_doubles_later"),
+    Reading("G1-5.4", "相关责任人 includes the general management clerk: the clerk's G1-5.2 fine is doubled with the others.", "repeat_doubles_clerk"),
+    Reading("G1-4.3", "到期之前: handled exactly at the due time is in time.", "finished_at_due_in_time"),
 )
 
 FIELDS = (
@@ -52,6 +59,9 @@ class Parameters:
     internal_cause_manager_fine: tuple[int, int] = param([100, 500], rule="G1-5.3", article="第五条3", doc="yuan from the department manager (main responsibility)")
     internal_cause_person_fine: tuple[int, int] = param([100, 500], rule="G1-5.3", article="第五条3", doc="yuan from each related responsible person")
     repeat_multiplier: float = param(2, rule="G1-5.4", article="第五条4", doc="factor on the penalties of a second complaint on the same matter (双倍处罚)")
+    repeat_doubles_later: bool = param(True, rule="G1-5.4", article="第五条4", doc="the third and later complaints on the same matter are doubled too (false: only the second, 二次投诉)")
+    repeat_doubles_clerk: bool = param(True, rule="G1-5.4", article="第五条4", doc="the clerk's G1-5.2 fine is doubled too (false: only the responsible persons and department, 相关责任人及责任部门)")
+    finished_at_due_in_time: bool = param(True, rule="G1-4.3", article="第四条3", doc="handled exactly at the due time is in time (false: 到期之前 read strictly, before it)")
     overdue_fine: tuple[int, int] = param([100, 500], rule="G1-5.5", article="第五条5", doc="yuan from each responsible person and the department manager")
     monthly_points_per_complaint: float = param(0, rule="G1-5.1", article="第五条1", doc="performance points deducted per complaint and month; the text gives none, 0 = report counts only")
     monthly_points_per_overdue: float = param(0, rule="G1-5.1", article="第五条1", doc="performance points deducted per overdue ticket and month; 0 = report counts only")

@@ -7,17 +7,19 @@ the statuses of 4.1, 4.3 and the reply; 5.4 reads the earlier tickets of the run
 from __future__ import annotations
 
 from policy.core.calendar import hours, judge, working_days
-from policy.core.model import Classification, Consequence, Deadline, PeriodConsequence
+from policy.core.model import Classification, Consequence, Deadline, PeriodConsequence, refer_unnamed
 from policy.core.periods import Tally
 
 LATE = ("breached", "overdue")
+GENERAL_MANAGEMENT = "综合管理部"  # where the clerk of 第五条2 sits (第四条1)
 
 
-def g1_classify(record, history) -> Classification:
-    """Every hotline ticket is a complaint to handle; an earlier one on the same matter makes it a repeat."""
+def g1_classify(record, history, p) -> Classification:
+    """Every hotline ticket is a complaint to handle; an earlier one on the same matter makes it a
+    repeat, doubled (G1-5.4 in its rules) if it is the second, or a later one with ``repeat_doubles_later``."""
     earlier = history.earlier(record.event_key, record) if record.event_key else []
     repeat_of = earlier[-1][1] if earlier else None
-    rules = ("G1-5.4",) if repeat_of else ()
+    rules = ("G1-5.4",) if repeat_of and (len(earlier) == 1 or p.repeat_doubles_later) else ()
     return Classification(True, record.category, "serious" if record.serious else "general", rules, repeat_of)
 
 
@@ -35,12 +37,16 @@ def _own_due(record):
     return record.extended_until or record.due_at
 
 
-def g1_4_3_handled_before_due(record, as_of) -> Deadline:
-    """第四条3: handled and the form returned before the ticket's own due time (工单到期)."""
+def g1_4_3_handled_before_due(record, p, as_of) -> Deadline:
+    """第四条3: handled and the form returned before the ticket's own due time (工单到期之前);
+    exactly at it is in time unless ``finished_at_due_in_time`` is false."""
     due = _own_due(record)
     if due is None:
         return Deadline("G1-4.3", "handle", None, record.resolved_at, "not_applicable", "the ticket carries no due time")
-    return Deadline("G1-4.3", "handle", due, record.resolved_at, judge(due, record.resolved_at, as_of),
+    status = judge(due, record.resolved_at, as_of)
+    if record.resolved_at == due and not p.finished_at_due_in_time:
+        status = "breached"
+    return Deadline("G1-4.3", "handle", due, record.resolved_at, status,
                     "the ticket's own due time", extended=record.extended_until is not None)
 
 
@@ -65,7 +71,7 @@ def g1_time_limits(record, p, calendar, as_of) -> list[Deadline]:
     return [
         g1_4_1_transfer(record, p, calendar, as_of),
         g1_4_2_contact(record, p, calendar, as_of),
-        g1_4_3_handled_before_due(record, as_of),
+        g1_4_3_handled_before_due(record, p, as_of),
         g1_5_2_reply_to_hotline(record, as_of),
         g1_4_4_revisit(record, p, calendar, as_of),
     ]
@@ -92,6 +98,9 @@ def g1_5_2_clerk(record, p, deadlines) -> list[Consequence]:
         return []
     why = "transfer delayed and the ticket went overdue" if late_transfer else "no timely reply to the hotline after handling"
     low, high = p.clerk_fine
+    if not record.clerk:
+        return [refer_unnamed("G1-5.2", "clerk", "clerk, 转办人", GENERAL_MANAGEMENT, f"{why}: {low}–{high} yuan", low, high),
+                *_refer_if_serious(record, "G1-5.2", GENERAL_MANAGEMENT, "clerk")]
     return [Consequence("G1-5.2", record.clerk, "clerk", "fine", low, high, note=why),
             *_refer_if_serious(record, "G1-5.2", record.clerk, "clerk")]
 
@@ -100,11 +109,9 @@ def g1_5_3_internal_cause(record, p) -> list[Consequence]:
     """第五条3: an internal cause with bad impact: the manager mainly responsible, and each person."""
     if not (record.internal_cause and record.bad_impact):
         return []
-    low, high = p.internal_cause_manager_fine
-    out = [Consequence("G1-5.3", m, "department_manager", "fine", low, high) for m in record.department_manager or (None,)]
-    low, high = p.internal_cause_person_fine
-    out += [Consequence("G1-5.3", n, "responsible_person", "fine", low, high) for n in record.person or ()]
-    return out + _refer_if_serious(record, "G1-5.3", record.department, "department")
+    out = _fines(record, "G1-5.3", "department_manager", p.internal_cause_manager_fine)
+    out += [Consequence("G1-5.3", n, "responsible_person", "fine", *p.internal_cause_person_fine) for n in record.person or ()]
+    return out + _refer_if_serious(record, "G1-5.3", _where(record), "department")
 
 
 def g1_5_5_department_overdue(record, p, deadlines) -> list[Consequence]:
@@ -112,26 +119,54 @@ def g1_5_5_department_overdue(record, p, deadlines) -> list[Consequence]:
     due = _own_due(record)
     if _status(deadlines, "G1-4.3") not in LATE or record.dispatched_at is None or record.dispatched_at >= due:
         return []  # a ticket that reached the department only after its due time is the transfer's fault (5.2)
-    low, high = p.overdue_fine
-    out = [Consequence("G1-5.5", n, "responsible_person", "fine", low, high) for n in record.person or (None,)]
-    out += [Consequence("G1-5.5", m, "department_manager", "fine", low, high) for m in record.department_manager or (None,)]
-    return out + _refer_if_serious(record, "G1-5.5", record.department, "department")
+    out = _fines(record, "G1-5.5", "responsible_person", p.overdue_fine)
+    out += _fines(record, "G1-5.5", "department_manager", p.overdue_fine)
+    return out + _refer_if_serious(record, "G1-5.5", _where(record), "department")
+
+
+UNNAMED_FIELDS = {"department_manager": ("department_manager", "部门经理"), "responsible_person": ("person", "责任人")}
+
+
+def _where(record) -> str:
+    return record.department or record.id
+
+
+def _fines(record, rule, role, amount) -> list[Consequence]:
+    """The fine of each person named in the role's field; none named: a refer naming the field."""
+    field, header = UNNAMED_FIELDS[role]
+    low, high = amount
+    names = getattr(record, field)
+    if not names:
+        return [refer_unnamed(rule, role, f"{field}, {header}", _where(record), f"{low}–{high} yuan", low, high)]
+    return [Consequence(rule, n, role, "fine", low, high) for n in names]
 
 
 def g1_5_4_second_complaint(record, p, classification, consequences) -> list[Consequence]:
-    """第五条4: a second complaint on the same matter doubles the penalties of the persons and the department."""
-    if classification.repeat_of is None:
+    """第五条4: a second complaint on the same matter doubles the penalties of the persons and the department
+    (the clerk's too, with ``repeat_doubles_clerk``)."""
+    if "G1-5.4" not in classification.rules:
         return consequences
-    return [c.scaled(p.repeat_multiplier, "G1-5.4") for c in consequences]
+    return [c if c.rule == "G1-5.2" and not p.repeat_doubles_clerk else c.scaled(p.repeat_multiplier, "G1-5.4")
+            for c in consequences]
 
 
 def g1_penalties(record, p, classification, deadlines) -> list[Consequence]:
     out = g1_5_2_clerk(record, p, deadlines) + g1_5_3_internal_cause(record, p) + g1_5_5_department_overdue(record, p, deadlines)
-    return g1_5_4_second_complaint(record, p, classification, out)
+    return g1_5_4_second_complaint(record, p, classification, out) + g1_5_1_no_department(record)
+
+
+def g1_5_1_no_department(record) -> list[Consequence]:
+    """第五条1 counts each ticket in its department's month: a ticket naming none is in no count."""
+    if record.department:
+        return []
+    return [refer_unnamed("G1-5.1", "department", "department, 责任部门", record.id,
+                          "the ticket is in no department's monthly count; the party is the ticket")]
 
 
 def g1_5_1_tallies(record, result, calendar) -> list[Tally]:
     """第五条1: each ticket counts in its department's month; an overdue one counts twice over."""
+    if not record.department:
+        return []  # referred with the ticket (g1_5_1_no_department), never counted for a made-up department
     day = calendar.local_date(record.received_at)
     out = [Tally(("G1-5.1", "complaints", record.department), day)]
     if any(d.rule == "G1-4.3" and d.status in LATE for d in result.deadlines):
@@ -142,15 +177,15 @@ def g1_5_1_tallies(record, result, calendar) -> list[Tally]:
 def g1_5_1_monthly_points(ledger, periods, p) -> list[PeriodConsequence]:
     """第五条1: per department and month, the counts behind its performance points."""
     out = []
-    departments = sorted({k[2] or "" for k in ledger.keys("G1-5.1")})
+    departments = sorted({k[2] for k in ledger.keys("G1-5.1")})
     for month in periods.of("month"):
         for dept in departments:
-            complaints = ledger.total(("G1-5.1", "complaints", dept or None), month).count
+            complaints = ledger.total(("G1-5.1", "complaints", dept), month).count
             if not complaints:
                 continue
-            overdue = ledger.total(("G1-5.1", "overdue", dept or None), month).count
+            overdue = ledger.total(("G1-5.1", "overdue", dept), month).count
             points = complaints * p.monthly_points_per_complaint + overdue * p.monthly_points_per_overdue
             note = f"{complaints} complaints, {overdue} overdue"
             note += f"; {points:g} points deducted" if points else "; points per the audit department (none configured)"
-            out.append(PeriodConsequence("G1-5.1", dept or None, "department", "refer", month.label, count=complaints, note=note))
+            out.append(PeriodConsequence("G1-5.1", dept, "department", "refer", month.label, count=complaints, note=note))
     return out

@@ -11,12 +11,13 @@ hooks. Fields and parameters: :mod:`.declarations`.
 from __future__ import annotations
 
 from policy.core.hookspecs import hookimpl
+from policy.core.model import name_parties
 from policy.core.regulation import Regulation
 
 from policy.core.records import FieldError
 
 from . import p1, p2, p3, p4
-from .declarations import FIELDS, RULES, Parameters
+from .declarations import FIELDS, READINGS, RULES, Parameters
 
 REGULATION = Regulation(
     name="power_supply",
@@ -24,6 +25,7 @@ REGULATION = Regulation(
     source="seed 002 (P1, 第一条–第三十一条; P3, 投诉举报管理办法第四条); seed 000 first article (P2, 第十条–第十四条); "
     "seeds 001/002 (P4, 优质服务管理及考核办法)",
     rules=RULES,
+    readings=READINGS,
     fields=FIELDS,
     parameters=Parameters,
     summary="Power supply: P1 fines in yuan, or P2 bonus months; P1 time limits and return of tickets.",
@@ -60,8 +62,27 @@ def policy_appeal(record, deadlines):
     return p1.p1_17_return(record, deadlines)
 
 
+# The field each role is read from, for the refer of a consequence whose party is not named.
+ROLE_FIELDS = {
+    "responsible_person": "person, 责任人", "main_responsible": "main_responsible, 主要责任者",
+    "unit": "unit, 责任单位", "unit_head": "unit_head, 单位负责人", "station_head": "station_head, 所负责人",
+}
+
+
+def _where(record):
+    def where(role):
+        if role == "unit":
+            return record.id
+        return (record.station if role == "station_head" else record.unit) or record.id
+    return where
+
+
 @hookimpl
 def policy_consequences(record, classification, deadlines, appeal, params, trace):
+    return name_parties(_consequences(record, classification, deadlines, appeal, params, trace), ROLE_FIELDS, _where(record))
+
+
+def _consequences(record, classification, deadlines, appeal, params, trace):
     if _inspection(record):
         return p4.p4_4_2_station_head_fine(record, classification, params) + p4.p4_4_3_rules_breach(record)
     out = []
@@ -80,13 +101,15 @@ def policy_consequences(record, classification, deadlines, appeal, params, trace
     elif assessed:
         out += p2.p2_10_escalation(record, params)
         out += p2.p2_11_window_or_buck_passing(record, params)
+    if assessed and not record.unit:
+        out += p1.no_unit(record, params)
     return out
 
 
 @hookimpl
 def policy_period_facts(record, result, params, calendar):
     if params.schedule == "P1":
-        return p1.p1_27_tallies(record, result, calendar) + p1.p1_28_tallies(record, result, calendar)
+        return p1.p1_27_tallies(record, result, calendar) + p1.p1_28_tallies(record, result, calendar, params)
     return p2.p2_14_tallies(record, result, params, calendar)
 
 

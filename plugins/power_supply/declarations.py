@@ -11,45 +11,53 @@ from attrs import define
 
 from policy.core.model import Rule
 from policy.core.records import Field
-from policy.core.regulation import param
+from policy.core.regulation import Reading, param
 
 RULES = (
-    Rule("P1-9", "第九条", "counted only when verified true and the supply unit is responsible"),
-    Rule("P1-14", "第十四条", "ticket passed to the unit within 1 hour of acceptance"),
-    Rule("P1-15a", "第十五条", "unit contacts the customer within 1 working day"),
-    Rule("P1-15b", "第十五条", "investigated and answered within 4 working days (extendable with approval)"),
-    Rule("P1-16", "第十六条", "customer revisited within 24 hours of the unit's reply"),
-    Rule("P1-17", "第十七条", "a ticket outside the unit's remit returned with reasons within 1 working day"),
-    Rule("P1-19", "第十九条", "a serious or major event reported to marketing the same day"),
-    Rule("P1-24.1", "第二十四条(一)", "breach of the staff's 十个不准: assessed under 渝电监察[2005]7号"),
-    Rule("P1-24.2", "第二十四条(二)", "breach of the 十项承诺: assessed under 渝电营[2005]15号"),
-    Rule("P1-24.3.1.1", "第二十四条(三)1(1)", "work quality, no loss to the customer: 100–200 yuan"),
-    Rule("P1-24.3.1.2", "第二十四条(三)1(2)", "work quality, customer suffered a loss: 200–300 yuan"),
-    Rule("P1-24.3.2.1", "第二十四条(三)2(1)", "poor attitude (冷淡, 生硬): 200–500 yuan"),
-    Rule("P1-24.3.2.2", "第二十四条(三)2(2)", "bad attitude (粗暴, 过激, 争吵): 300–600 yuan and 1 month's suspension for study"),
-    Rule("P1-24.4.1", "第二十四条(四)1", "major impact: sanctions and minimum fines by role"),
-    Rule("P1-24.4.2", "第二十四条(四)2", "serious impact: sanctions and minimum fines by role"),
-    Rule("P1-24.5", "第二十四条(五)", "other responsible persons: assessed by analogy, level by level (manual)"),
-    Rule("P1-25", "第二十五条", "complaint to a supervision channel outside the company: assessed double"),
-    Rule("P1-26", "第二十六条", "falsified, concealed or misreported reply: 500 yuan per ticket and criticism"),
-    Rule("P1-27", "第二十七条", "marketing proposes each unit's assessment from its half-year complaint statistics"),
-    Rule("P1-28", "第二十八条", "fines come out of monthly performance pay, the rest carried over"),
-    Rule("P2-10.1", "第十条(一)", "complaint reaching the company's 行风办: 6 months' bonus; unit head 3"),
-    Rule("P2-10.2", "第十条(二)", "same, 情节严重: 12 months' bonus and transfer; unit head 6; unit 10% of annual bonus"),
-    Rule("P2-10.3", "第十条(三)", "reaching the city bureau or above, or the media: probation; unit head warning and 6–12 months; unit 10–20% and rectification"),
-    Rule("P2-11", "第十一条", "service window harmed the customer, or buck-passing delayed a connection: 3–6 months; unit head 2–3; criticism"),
-    Rule("P2-12", "第十二条", "unit slipped in a compliance-window inspection: 10% of annual bonus and rectification"),
-    Rule("P2-13", "第十三条", "non-standard service found by inspection or secret visit: corrected; repeated: transfer and criticism"),
-    Rule("P2-14", "第十四条", "any complaint reaching the company or above: the unit's award eligibility for the year cancelled (一票否决)"),
-    Rule("P3-4.10", "投诉举报管理办法第四条(十)", "supply plan answered: resident 3, low voltage 7, high voltage 15 (single) / 30 (dual) working days"),
-    Rule("P3-4.11", "投诉举报管理办法第四条(十一)", "resident connected within 3 working days of acceptance and formalities"),
-    Rule("P3-4.12", "投诉举报管理办法第四条(十二)", "non-resident connected within 5 working days of acceptance"),
-    Rule("P3-4.13", "投诉举报管理办法第四条(十三)", "planned maintenance outage publicly notified at least 7 days before"),
-    Rule("P3-4.14", "投诉举报管理办法第四条(十四)", "fault repair service 24 hours a day"),
-    Rule("P3-4.15", "投诉举报管理办法第四条(十五)", "repair crew on site: urban 45 minutes, rural 90, special remote areas 2 hours"),
-    Rule("P3-4.16", "投诉举报管理办法第四条(十六)", "disconnection for arrears notified (停电通知书) at least 7 days before"),
-    Rule("P4-4.2", "优质服务管理及考核办法四、2", "inspection score at least 90; below: station head fined 100 yuan (80s), 200 yuan (70s)"),
-    Rule("P4-4.3", "优质服务管理及考核办法四、3", "breaches of 三个十条 or 首问负责制: under 行风建设及优质服务考核办法"),
+    Rule("P1-9", "第九条", "counted only when verified true and the supply unit is responsible", "经查属实且属供电单位责任的投诉才纳入统计考核"),
+    Rule("P1-14", "第十四条", "ticket passed to the unit within 1 hour of acceptance", "受理后1小时内派单至责任单位"),
+    Rule("P1-15a", "第十五条", "unit contacts the customer within 1 working day", "责任单位1个工作日内联系客户"),
+    Rule("P1-15b", "第十五条", "investigated and answered within 4 working days (extendable with approval)", "4个工作日内调查处理并答复(经批准可延期)"),
+    Rule("P1-16", "第十六条", "customer revisited within 24 hours of the unit's reply", "责任单位答复后24小时内回访客户"),
+    Rule("P1-17", "第十七条", "a ticket outside the unit's remit returned with reasons within 1 working day", "不属本单位处理范围的工单1个工作日内说明理由退回"),
+    Rule("P1-19", "第十九条", "a serious or major event reported to marketing the same day", "严重、重大投诉事件当日报营销部"),
+    Rule("P1-24.1", "第二十四条(一)", "breach of the staff's 十个不准: assessed under 渝电监察[2005]7号", "违反员工服务“十个不准”:按渝电监察[2005]7号文考核"),
+    Rule("P1-24.2", "第二十四条(二)", "breach of the 十项承诺: assessed under 渝电营[2005]15号", "违反供电服务“十项承诺”:按渝电营[2005]15号文考核"),
+    Rule("P1-24.3.1.1", "第二十四条(三)1(1)", "work quality, no loss to the customer: 100–200 yuan", "工作质量问题,未造成客户损失:100–200元"),
+    Rule("P1-24.3.1.2", "第二十四条(三)1(2)", "work quality, customer suffered a loss: 200–300 yuan", "工作质量问题,造成客户损失:200–300元"),
+    Rule("P1-24.3.2.1", "第二十四条(三)2(1)", "poor attitude (冷淡, 生硬): 200–500 yuan", "态度欠佳(冷淡、生硬):200–500元"),
+    Rule("P1-24.3.2.2", "第二十四条(三)2(2)", "bad attitude (粗暴, 过激, 争吵): 300–600 yuan and 1 month's suspension for study", "态度恶劣(粗暴、过激、争吵):300–600元并待岗学习1个月"),
+    Rule("P1-24.4.1", "第二十四条(四)1", "major impact: sanctions and minimum fines by role", "重大投诉事件:按责任分别给予处分和不少于规定金额的经济处罚"),
+    Rule("P1-24.4.2", "第二十四条(四)2", "serious impact: sanctions and minimum fines by role", "严重投诉事件:按责任分别给予处分和不少于规定金额的经济处罚"),
+    Rule("P1-24.5", "第二十四条(五)", "other responsible persons: assessed by analogy, level by level (manual)", "其他责任人:参照上述条款逐级考核(人工)"),
+    Rule("P1-25", "第二十五条", "complaint to a supervision channel outside the company: assessed double", "向公司以外监督渠道投诉属实的:加倍考核"),
+    Rule("P1-26", "第二十六条", "falsified, concealed or misreported reply: 500 yuan per ticket and criticism", "回复弄虚作假、隐瞒真相、不如实上报:每件500元并通报批评"),
+    Rule("P1-27", "第二十七条", "marketing proposes each unit's assessment from its half-year complaint statistics", "市场营销部根据各单位半年投诉统计提出考核意见"),
+    Rule("P1-28", "第二十八条", "fines come out of monthly performance pay, the rest carried over", "经济处罚在当月绩效中扣除,不足部分移至下月直至扣满"),
+    Rule("P2-10.1", "第十条(一)", "complaint reaching the company's 行风办: 6 months' bonus; unit head 3", "被投诉到公司行风办:扣发直接责任人6个月奖金、单位负责人3个月奖金"),
+    Rule("P2-10.2", "第十条(二)", "same, 情节严重: 12 months' bonus and transfer; unit head 6; unit 10% of annual bonus", "同上情节严重:扣发12个月奖金并调离岗位或下岗;单位负责人6个月;单位年终奖10%"),
+    Rule("P2-10.3", "第十条(三)", "reaching the city bureau or above, or the media: probation; unit head warning and 6–12 months; unit 10–20% and rectification", "被投诉到市局及以上或媒体:开除留用;单位负责人警告以上并扣6–12个月奖金;单位10–20%并整顿"),
+    Rule("P2-11", "第十一条", "service window harmed the customer, or buck-passing delayed a connection: 3–6 months; unit head 2–3; criticism", "营业窗口损害客户利益或推诿延长报装接电:3–6个月奖金;单位负责人2–3个月;通报批评"),
+    Rule("P2-12", "第十二条", "unit slipped in a compliance-window inspection: 10% of annual bonus and rectification", "达标窗口检查出现滑坡:扣发单位年终综合奖10%并整顿"),
+    Rule("P2-13", "第十三条", "non-standard service found by inspection or secret visit: corrected; repeated: transfer and criticism", "检查或暗访发现服务不规范:责令改正;屡犯调离岗位并通报批评"),
+    Rule("P2-14", "第十四条", "any complaint reaching the company or above: the unit's award eligibility for the year cancelled (一票否决)", "被投诉到公司及以上:取消单位全年评优资格(一票否决)"),
+    Rule("P3-4.10", "投诉举报管理办法第四条(十)", "supply plan answered: resident 3, low voltage 7, high voltage 15 (single) / 30 (dual) working days", "答复供电方案:居民3、低压7、高压单电源15、双电源30个工作日"),
+    Rule("P3-4.11", "投诉举报管理办法第四条(十一)", "resident connected within 3 working days of acceptance and formalities", "居民客户受理并办妥手续后3个工作日内送电"),
+    Rule("P3-4.12", "投诉举报管理办法第四条(十二)", "non-resident connected within 5 working days of acceptance", "非居民客户受理后5个工作日内送电"),
+    Rule("P3-4.13", "投诉举报管理办法第四条(十三)", "planned maintenance outage publicly notified at least 7 days before", "计划检修停电提前7天公告"),
+    Rule("P3-4.14", "投诉举报管理办法第四条(十四)", "fault repair service 24 hours a day", "24小时故障抢修服务"),
+    Rule("P3-4.15", "投诉举报管理办法第四条(十五)", "repair crew on site: urban 45 minutes, rural 90, special remote areas 2 hours", "抢修人员到达现场:城区45分钟、农村90分钟、特殊边远地区2小时"),
+    Rule("P3-4.16", "投诉举报管理办法第四条(十六)", "disconnection for arrears notified (停电通知书) at least 7 days before", "欠费停电提前7天送达停电通知书"),
+    Rule("P4-4.2", "优质服务管理及考核办法四、2", "inspection score at least 90; below: station head fined 100 yuan (80s), 200 yuan (70s)", "供电所检查得分不少于90分;低于90分扣罚所负责人(80分扣100元,70分扣200元)"),
+    Rule("P4-4.3", "优质服务管理及考核办法四、3", "breaches of 三个十条 or 首问负责制: under 行风建设及优质服务考核办法", "违反“三个十条”或首问负责制:按行风建设及优质服务考核办法考核"),
+)
+
+# Where the text can be read two ways: how the plugin reads it, and the parameter that switches it.
+READINGS = (
+    Reading("P3-4.13", "提前7天 is the calendar day: the outage notice is in time by 24:00 of the date 7 days before the outage, not 7×24 hours before its hour.", "notice_days_counting"),
+    Reading("P3-4.16", "提前7天 is the calendar day: the disconnection notice is in time by 24:00 of the date 7 days before the cut, not 7×24 hours before its hour.", "notice_days_counting"),
+    Reading("P4-4.2", "The bands are 80–89.x points → 100 yuan and 70–79.x → 200 yuan; below 70, where the text sets no figure, the score is referred for manual assessment rather than fined 200 yuan like every score below 80.", "inspection_below_band_2"),
+    Reading("P1-28", "投诉事件…对责任人的经济处罚 is the fines of complaint events (第二十四条, 第二十六条): an inspection score's fine (P4) is not taken from pay with them.", "pay_deduction_rules"),
 )
 
 # 第十条: 4 classes, 17 items. code -> Chinese label.
@@ -219,6 +227,7 @@ class Parameters:
     outside_escalations: tuple[str, ...] = param(list(OUTSIDE), rule="P1-25", article="第二十五条", doc="escalation levels outside the company, whose verified complaints are assessed double")
     outside_multiplier: float = param(2, rule="P1-25", article="第二十五条", doc="factor on every yuan amount of a complaint made outside the company (加倍考核)")
     falsified_reply_fine: int = param(500, rule="P1-26", article="第二十六条", doc="yuan per ticket from the unit whose reply was falsified")
+    pay_deduction_rules: tuple[str, ...] = param(["P1-24", "P1-26"], rule="P1-28", article="第二十八条", doc="rules whose fines on a person are taken from monthly performance pay (投诉事件…对责任人的经济处罚): a rule id or its prefix (P1-24 takes every 第二十四条 fine); P4's inspection fine is another document's and not among them")
     assessment_period: str = param("half", rule="P1-27", article="第二十七条", doc="length of the marketing department's per-unit assessment", choices=("month", "quarter", "half", "year"))
     # -- P2, 行风与服务工作零投诉考核办法
     p2_company_person_bonus_months: int = param(6, rule="P2-10.1", article="零投诉办法第十条(一)", doc="months' bonus withheld from the direct responsible person")
@@ -245,6 +254,7 @@ class Parameters:
     repair_urban_minutes: float = param(45, rule="P3-4.15", article="投诉举报管理办法第四条(十五)", doc="minutes for the repair crew to reach an urban site")
     repair_rural_minutes: float = param(90, rule="P3-4.15", article="投诉举报管理办法第四条(十五)", doc="minutes, rural site")
     repair_remote_minutes: float = param(120, rule="P3-4.15", article="投诉举报管理办法第四条(十五)", doc="minutes, special remote area (2 hours)")
+    notice_days_counting: str = param("calendar_day", rule="P3-4.13", article="投诉举报管理办法第四条(十三)(十六)", doc="提前7天: calendar_day — by 24:00 of the date 7 days before the outage or cut; hours — 7×24 hours before its time", choices=("calendar_day", "hours"))
     disconnection_notice_days: int = param(7, rule="P3-4.16", article="投诉举报管理办法第四条(十六)", doc="days at least between the disconnection notice and the cut for arrears")
     # -- P4, 优质服务管理及考核办法: inspection score
     inspection_pass_score: float = param(90, rule="P4-4.2", article="优质服务管理及考核办法四、2", doc="points each station must reach")
@@ -252,6 +262,7 @@ class Parameters:
     inspection_band_1_fine: int = param(100, rule="P4-4.2", article="优质服务管理及考核办法四、2", doc="yuan, band 1 (80分扣100元)")
     inspection_band_2_score: float = param(70, rule="P4-4.2", article="优质服务管理及考核办法四、2", doc="from this score up to band 1 the station head is fined band 2; below it, manual assessment")
     inspection_band_2_fine: int = param(200, rule="P4-4.2", article="优质服务管理及考核办法四、2", doc="yuan, band 2 (70分扣200元)")
+    inspection_below_band_2: str = param("refer", rule="P4-4.2", article="优质服务管理及考核办法四、2", doc="below band 2 (under 70 points), where the text sets no figure: refer for manual assessment, or band_2 — the band 2 fine for every score below band 1", choices=("refer", "band_2"))
     max_phone_95598: float = param(10, rule="P4-4.2", article="优质服务管理及考核办法三、(一)1", doc="points at most, 95598 and duty phones answered properly")
     max_duty_phone: float = param(10, rule="P4-4.2", article="优质服务管理及考核办法三、(一)2", doc="points at most, duty phone open 24 hours, first-contact responsibility")
     max_hall_counter: float = param(10, rule="P4-4.2", article="优质服务管理及考核办法三、(二)1", doc="points at most, counters tidy")

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from policy.core.calendar import SAME_DAY, hours, working_days
-from policy.core.model import Appeal, Classification, Consequence, Deadline, PeriodConsequence
+from policy.core.model import Appeal, Classification, Consequence, Deadline, PeriodConsequence, refer_unnamed
 from policy.core.periods import Tally
 from policy.core.records import FieldError, parse_number
 
@@ -142,7 +142,7 @@ def p1_24_4_1_major(record, p) -> list[Consequence]:
     """第二十四条(四)1: major impact, by role."""
     rule = "P1-24.4.1"
     return [
-        *_role(rule, _main(record), "main_responsible", p.major_main_sanction, p.major_main_fine_min),
+        *_role(rule, _main(record) or (None,), "main_responsible", p.major_main_sanction, p.major_main_fine_min),
         *_role(rule, record.secondary_responsible, "secondary_responsible", p.major_secondary_sanction, p.major_secondary_fine_min),
         *_role(rule, record.workshop_leader, "workshop_leader", p.major_workshop_sanction, p.major_workshop_fine_min),
         *_role(rule, record.management_head, "management_head", p.major_management_sanction, p.major_management_fine_min),
@@ -155,7 +155,7 @@ def p1_24_4_2_serious(record, p) -> list[Consequence]:
     """第二十四条(四)2: serious impact, by role; (5) names the deputy in charge only."""
     rule = "P1-24.4.2"
     return [
-        *_role(rule, _main(record), "main_responsible", p.serious_main_sanction, p.serious_main_fine_min),
+        *_role(rule, _main(record) or (None,), "main_responsible", p.serious_main_sanction, p.serious_main_fine_min),
         *_role(rule, record.secondary_responsible, "secondary_responsible", p.serious_secondary_sanction, p.serious_secondary_fine_min),
         *_role(rule, record.workshop_leader, "workshop_leader", None, p.serious_workshop_fine_min),
         *_role(rule, record.management_head, "management_head", None, p.serious_management_fine_min),
@@ -206,7 +206,8 @@ def p1_26_falsified_reply(record, p) -> list[Consequence]:
         Consequence("P1-26", unit, "unit", "fine", p.falsified_reply_fine, p.falsified_reply_fine),
         Consequence("P1-26", unit, "unit", "criticism", note="通报批评"),
     ]
-    out += [Consequence("P1-26", head, "unit_head", "criticism", note="通报批评") for head in record.unit_head or ()]
+    # 相关负责人: a head not named is referred naming the field (name_parties), never left out.
+    out += [Consequence("P1-26", head, "unit_head", "criticism", note="通报批评") for head in record.unit_head or (None,)]
     return out
 
 
@@ -229,9 +230,19 @@ def _role(rule: str, names, role: str, sanction, fine_min) -> list[Consequence]:
     return out
 
 
+def no_unit(record, p) -> list[Consequence]:
+    """第二十七条 (P1) / 零投诉办法第十四条 (P2) count each assessed ticket for its unit: a ticket
+    naming no unit is in no unit's count, and says so rather than count for a made-up unit."""
+    rule = "P1-27" if p.schedule == "P1" else "P2-14"
+    if rule == "P2-14" and record.escalation not in p.p2_veto_escalations:
+        return []
+    return [refer_unnamed(rule, "unit", "unit, 责任单位", record.id,
+                          "the ticket is in no unit's period count; the party is the ticket")]
+
+
 def p1_27_tallies(record, result, calendar) -> list[Tally]:
     """第二十七条: what each counted, assessed ticket adds to its unit's half-year statistics."""
-    if not result.classification.counted or result.appeal.status == "accepted":
+    if not result.classification.counted or result.appeal.status == "accepted" or not record.unit:
         return []
     fines = [c for c in result.consequences if c.kind == "fine"]
     low = sum(c.min or 0 for c in fines)
@@ -258,13 +269,21 @@ def p1_27_half_year(ledger, periods, p) -> list[PeriodConsequence]:
     return out
 
 
-def p1_28_tallies(record, result, calendar) -> list[Tally]:
-    """第二十八条: each person's fines, in the month the result is announced (else received)."""
+def _collected(rule: str, rules) -> bool:
+    return any(rule == r or rule.startswith((f"{r}.", f"{r}-")) for r in rules)
+
+
+def p1_28_tallies(record, result, calendar, p) -> list[Tally]:
+    """第二十八条: each person's complaint fines, in the month the result is announced (else received).
+
+    "投诉事件处理结果通报后…对责任人的经济处罚在当月绩效中扣除": only the fines of the rules in
+    ``pay_deduction_rules`` (the complaint fines of P1), not an inspection score's fine."""
     when = calendar.local_date(record.notified_at or record.received_at)
     return [
         Tally(("P1-28", c.party), when, c.min or 0, c.max)
         for c in result.consequences
-        if c.kind == "fine" and c.party and c.role != "unit"  # P1-26's unit fine is not on anyone's pay
+        # P1-26's unit fine is not on anyone's pay
+        if c.kind == "fine" and c.party and c.role != "unit" and _collected(c.rule, p.pay_deduction_rules)
     ]
 
 
@@ -274,13 +293,18 @@ def p1_28_pay_deductions(ledger, periods, roster) -> list[PeriodConsequence]:
 
     Needs each person's monthly performance pay (roster column ``performance_pay`` 月度绩效,
     optionally per ``month`` 月份); without a roster the fines stay the totals of each ticket.
-    Fines are ranges, so the schedule is worked out for the least and the most owed.
+    Fines are ranges, so the schedule is worked out for the least and the most owed. With
+    ``--period`` the months inside it are listed; without, every month from the person's first
+    fine to the month the last balance is paid ("直至扣满处理金额为止").
     """
     if not roster:
         return []
     pay, out = _performance_pay(roster)
-    report = {(m.year, m.first_month) for m in periods.of("month")}
     all_months = sorted(ledger.months())  # once, not once per person
+    if periods.chosen is None:
+        out += _p1_28_until_paid(ledger, pay, all_months)
+        return out
+    report = {(m.year, m.first_month) for m in periods.of("month")}
     for key in ledger.keys("P1-28"):
         person = key[1]
         if person not in pay:
@@ -310,6 +334,53 @@ def p1_28_pay_deductions(ledger, periods, roster) -> list[PeriodConsequence]:
     return out
 
 
+def _p1_28_until_paid(ledger, pay, all_months) -> list[PeriodConsequence]:
+    """Without --period: each person's months from the first fine until the balance is paid.
+
+    A month whose pay takes nothing, past the last fine and the last month the roster gives
+    a pay for, ends the schedule (its note says what is still owed): more months would only
+    repeat it."""
+    out = []
+    for key in ledger.keys("P1-28"):
+        person = key[1]
+        if person not in pay:
+            out.append(PeriodConsequence("P1-28", person, "responsible_person", "refer", "-",
+                                         note="no performance pay (月度绩效) in the roster: fines stay the totals per ticket"))
+            continue
+        months = [m for m in all_months if ledger.month(key, m).count]
+        last_input = max([months[-1], *(m for m in pay[person] if m is not None)])
+        owed_low, owed_high = 0.0, 0.0
+        month = months[0]
+        while True:
+            entry = ledger.month(key, month)
+            owed_low += entry.amount_min
+            owed_high = None if owed_high is None or entry.amount_max is None else owed_high + entry.amount_max
+            month_pay = pay[person].get(month, pay[person].get(None, 0))
+            low = min(owed_low, month_pay)
+            high = month_pay if owed_high is None else min(owed_high, month_pay)
+            owed_low -= low
+            owed_high = None if owed_high is None else owed_high - high
+            if owed_high is None:
+                rest = (f"at least {owed_low:g} yuan, and whatever the fines decided add above their minimums "
+                        "(a fine here has no upper bound)")
+                done = not owed_low  # the schedule follows what is owed at least
+            else:
+                rest = f"{owed_low:g}–{owed_high:g} yuan"
+                done = not (owed_low or owed_high)
+            took = low or (owed_high is not None and high)
+            if entry.count or took or not done:
+                out.append(_deduction(person, month, low, high, entry.count, month_pay, rest))
+            if (done or not took) and month >= last_input:
+                break
+            month = _next_month(month)
+    return out
+
+
+def _next_month(month: tuple[int, int]) -> tuple[int, int]:
+    year, m = month
+    return (year + 1, 1) if m == 12 else (year, m + 1)
+
+
 def _deduction(person, month, low, high, count, month_pay, rest) -> PeriodConsequence:
     return PeriodConsequence(
         "P1-28", person, "responsible_person", "pay_deduction", f"{month[0]}-{month[1]:02d}", low, high,
@@ -325,8 +396,8 @@ def _performance_pay(roster) -> tuple[dict[str, dict], list[PeriodConsequence]]:
         get = lambda *names: next((str(row[n]).strip() for n in names if row.get(n) not in (None, "")), None)  # noqa: E731
         person, amount = get("person", "姓名", "责任人"), get("performance_pay", "月度绩效", "绩效工资")
         month = next((row[n] for n in ("month", "月份") if row.get(n) not in (None, "")), None)
-        if amount is None:
-            continue  # a row for another regulation's rules
+        if amount is None and month is None and get("industry", "行业") != "power_supply":
+            continue  # a row of another industry's roster (service posts): none of the pay columns
         try:
             value = parse_number(amount, "performance_pay")
             when = None if month is None else _month_of(month)
@@ -334,7 +405,7 @@ def _performance_pay(roster) -> tuple[dict[str, dict], list[PeriodConsequence]]:
                 raise ValueError
         except ValueError:  # FieldError is one
             problems.append(PeriodConsequence(
-                "P1-28", person, "roster", "refer", "-",
+                "P1-28", person or f"roster row {i}", "roster", "refer", "-",
                 note=f"roster row {i}: expected a person, performance_pay in yuan (≥ 0) and an optional month like 2026-03; "
                 f"got {person!r}, {amount!r}, {month!r}: not used",
             ))

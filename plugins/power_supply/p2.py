@@ -11,8 +11,8 @@ from policy.core.periods import Tally
 
 
 def _or_unnamed(names) -> tuple:
-    # A consequence for a party the ticket does not name is still reported, party null,
-    # so the assessor sees whom to fill in.
+    # A consequence for a party the ticket does not name is still made, party None; the
+    # plugin turns it into a refer naming the missing field (policy_consequences).
     return tuple(names) if names else (None,)
 
 
@@ -112,8 +112,8 @@ def p2_13_conduct_inspection(record, p) -> list[Consequence]:
 
 def p2_14_tallies(record, result, p, calendar) -> list[Tally]:
     """第十四条: a counted complaint at the company or above marks its unit's year."""
-    if not result.classification.counted or result.appeal.status == "accepted":
-        return []
+    if not result.classification.counted or result.appeal.status == "accepted" or not record.unit:
+        return []  # a ticket naming no unit is referred with the ticket (p1.no_unit)
     if record.escalation not in p.p2_veto_escalations:
         return []
     return [Tally(("P2-14", record.unit), calendar.local_date(record.received_at))]

@@ -43,23 +43,26 @@ def p3_4_12_non_resident_connection(record, p, calendar, as_of) -> Deadline:
                              working_days(p.non_resident_connection_working_days), record.request_done_at, as_of)
 
 
-def _notice_before(rule, stage, record, days_before, calendar, as_of) -> Deadline:
-    """At least N days before: the notice is due by 24:00 of the date N days before the cut."""
+def _notice_before(rule, stage, record, days_before, calendar, as_of, counting="calendar_day") -> Deadline:
+    """At least N days before: the notice is due by 24:00 of the date N days before the cut
+    (``notice_days_counting = "hours"``: N×24 hours before its time)."""
     if record.outage_at is None:
         return Deadline(rule, stage, None, record.notice_at, "not_applicable", f"{days_before} days before the outage")
-    latest_day = calendar.local_date(record.outage_at) - timedelta(days=days_before)
-    due = calendar.end_of_day(latest_day)
+    if counting == "hours":
+        due = record.outage_at - timedelta(hours=24 * days_before)
+    else:
+        due = calendar.end_of_day(calendar.local_date(record.outage_at) - timedelta(days=days_before))
     return Deadline(rule, stage, due, record.notice_at, judge(due, record.notice_at, as_of), f"at least {days_before} days before")
 
 
 def p3_4_13_outage_notice(record, p, calendar, as_of) -> Deadline:
     """第四条(十三): a planned maintenance outage publicly notified at least 7 days before."""
-    return _notice_before("P3-4.13", "announce_planned_outage", record, p.outage_notice_days, calendar, as_of)
+    return _notice_before("P3-4.13", "announce_planned_outage", record, p.outage_notice_days, calendar, as_of, p.notice_days_counting)
 
 
 def p3_4_16_disconnection_notice(record, p, calendar, as_of) -> Deadline:
     """第四条(十六): a disconnection for arrears notified (停电通知书) at least 7 days before."""
-    return _notice_before("P3-4.16", "serve_disconnection_notice", record, p.disconnection_notice_days, calendar, as_of)
+    return _notice_before("P3-4.16", "serve_disconnection_notice", record, p.disconnection_notice_days, calendar, as_of, p.notice_days_counting)
 
 
 def p3_4_14_repair_around_the_clock(record) -> Deadline:

@@ -44,7 +44,7 @@ def p4_4_2_station_head_fine(record, classification, p) -> list[Consequence]:
         return []
     if score >= p.inspection_band_1_score:
         fine = p.inspection_band_1_fine
-    elif score >= p.inspection_band_2_score:
+    elif score >= p.inspection_band_2_score or p.inspection_below_band_2 == "band_2":
         fine = p.inspection_band_2_fine
     else:
         return [Consequence("P4-4.2", h, "station_head", "refer",

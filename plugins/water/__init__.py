@@ -9,13 +9,14 @@ from policy.core.hookspecs import hookimpl
 from policy.core.regulation import Regulation
 
 from . import w1
-from .declarations import FIELDS, RULES, Parameters
+from .declarations import FIELDS, READINGS, RULES, Parameters
 
 REGULATION = Regulation(
     name="water",
     title="水务集团有限公司关于改善服务态度、提升服务效能、助力营商环境的实施意见",
     source="seed 003 (五、结果运用; 六、责任复议与追究)",
     rules=RULES,
+    readings=READINGS,
     fields=FIELDS,
     parameters=Parameters,
     summary="Water: 500 yuan per incident, person/section/department thresholds over months and years, service stars, appeals.",

@@ -11,25 +11,34 @@ from attrs import define
 
 from policy.core.model import Rule
 from policy.core.records import Field
-from policy.core.regulation import param
+from policy.core.regulation import Reading, param
 
 RULES = (
-    Rule("W1-5.1", "五(一)", "service exam: failing the re-sit, the month cannot be rated 称职 or above"),
-    Rule("W1-5.2.1a", "五(二)1", "each attitude complaint or 12345-dissatisfied ticket: 500 yuan off the person's month"),
-    Rule("W1-5.2.1b", "五(二)1", "a person's year: 2 attitude complaints or internal exposures, or 2 12345-dissatisfied: year-end bonus at 80% (outsourced: dismissed), not 称职"),
-    Rule("W1-5.2.1c", "五(二)1", "no person identified: the section head 500 yuan per item"),
-    Rule("W1-5.2.1d", "五(二)1", "no section identified: the department's principal leader and deputy in charge 500 yuan each per item"),
-    Rule("W1-5.2.2a", "五(二)2", "a section's month with 2 of a kind: the section head 1000 yuan"),
-    Rule("W1-5.2.2b", "五(二)2", "a section with 3 such months in the year: the head's year-end bonus at 80%, not 称职"),
-    Rule("W1-5.2.3", "五(二)3", "a department's year with 5 of a kind: heads and deputies at 80%, not 优秀; no 先进集体"),
-    Rule("W1-5.3.1", "五(三)1", "quarterly service star: 3 consecutive clean months; 20% of the department's service posts"),
-    Rule("W1-5.3.2", "五(三)2", "annual service star: 6 consecutive clean months; 20% of the department's service posts"),
-    Rule("W1-5.3.3", "五(三)3", "section-level (主管) stars: 20% of the section-level staff; under 5 they compete with the employees"),
-    Rule("W1-5.3.4", "五(三)4", "a department found to have reported falsely loses the selection"),
-    Rule("W1-5.4", "五(四)", "委屈奖: staff without fault who kept good service while mistreated"),
-    Rule("W1-6.1", "六、1", "the ticket completed within the hotline ticket's own limit"),
-    Rule("W1-6.2", "六、2", "appeal: malicious, untrue or not responsible, in writing within 2 working days"),
-    Rule("W1-6.3", "六、3", "a business-environment violation found in handling: to the supervision office"),
+    Rule("W1-5.1", "五(一)", "service exam: failing the re-sit, the month cannot be rated 称职 or above", "服务考试补考仍不合格:当月不得评为称职及以上"),
+    Rule("W1-5.2.1a", "五(二)1", "each attitude complaint or 12345-dissatisfied ticket: 500 yuan off the person's month", "每件服务态度投诉或12345不满意工单:扣减责任人当月绩效500元"),
+    Rule("W1-5.2.1b", "五(二)1", "a person's year: 2 attitude complaints or internal exposures, or 2 12345-dissatisfied: year-end bonus at 80% (outsourced: dismissed), not 称职", "个人年内2件服务态度投诉或曝光、或2件12345不满意:年终绩效按80%发放(三方员工辞退),不得评为称职及以上"),
+    Rule("W1-5.2.1c", "五(二)1", "no person identified: the section head 500 yuan per item", "无法认定具体责任人:每件扣减科所长(主管)当月绩效500元"),
+    Rule("W1-5.2.1d", "五(二)1", "no section identified: the department's principal leader and deputy in charge 500 yuan each per item", "无法认定科所:每件扣减部门主要领导和分管领导当月绩效各500元"),
+    Rule("W1-5.2.2a", "五(二)2", "a section's month with 2 of a kind: the section head 1000 yuan", "科所月度内出现2件同类:扣减责任科所负责人当月绩效1000元"),
+    Rule("W1-5.2.2b", "五(二)2", "a section with 3 such months in the year: the head's year-end bonus at 80%, not 称职", "科所年内累计3个月出现上述情况:负责人年终绩效按80%发放,不得评为称职及以上"),
+    Rule("W1-5.2.3", "五(二)3", "a department's year with 5 of a kind: heads and deputies at 80%, not 优秀; no 先进集体", "部门年内同类5件及以上:党政负责人及分管副职年终绩效按80%发放、不得评优秀;建议取消先进集体资格"),
+    Rule("W1-5.3.1", "五(三)1", "quarterly service star: 3 consecutive clean months; 20% of the department's service posts", "季度服务标兵:连续3个月无投诉,按服务岗位总数20%评选"),
+    Rule("W1-5.3.2", "五(三)2", "annual service star: 6 consecutive clean months; 20% of the department's service posts", "年度服务标兵:连续6个月无投诉,按服务岗位总数20%评选"),
+    Rule("W1-5.3.3", "五(三)3", "section-level (主管) stars: 20% of the section-level staff; under 5 they compete with the employees", "主管级服务标兵:按主管级人数20%评选;不足5人与员工一起评选"),
+    Rule("W1-5.3.4", "五(三)4", "a department found to have reported falsely loses the selection", "部门被查实虚报的取消评选资格"),
+    Rule("W1-5.4", "五(四)", "委屈奖: staff without fault who kept good service while mistreated", "委屈奖:无过错且受委屈仍保持良好服务的员工"),
+    Rule("W1-6.1", "六、1", "the ticket completed within the hotline ticket's own limit", "在热线工单时限内办结"),
+    Rule("W1-6.2", "六、2", "appeal: malicious, untrue or not responsible, in writing within 2 working days", "申诉:恶意投诉、反映不属实或非责任,2个工作日内书面提出"),
+    Rule("W1-6.3", "六、3", "a business-environment violation found in handling: to the supervision office", "办理中发现违反营商环境规定:提交督察室追责"),
+)
+
+# Where the text can be read two ways: how the plugin reads it, and the parameter that switches it.
+READINGS = (
+    Reading("W1-5.3.1", "连续3个月 is read within the calendar quarter assessed: its 3 months without any incident, not any 3 consecutive months.", None),
+    Reading("W1-5.3.2", "连续6个月 is read within the calendar year assessed: 6 consecutive months of it without any incident, not 6 months running across two years.", None),
+    Reading("W1-6.2", "2个工作日 run from the department's receipt of the ticket (dispatched_at, else received_at), not from the end of the customer service centre's verification.", None),
+    Reading("W1-5.2.2a", "责任科、所负责人 is the head the section's tickets of that month name (section_head); a month naming two heads is referred, so the 1000 yuan is charged once.", None),
+    Reading("W1-5.2.2b", "本科所年内累计3个月 is counted per head: each head is assessed for the bad months the tickets name them, so a change of head splits the year.", None),
 )
 
 INCIDENT_KINDS = {

@@ -11,7 +11,7 @@ import math
 from collections import defaultdict
 
 from policy.core.calendar import judge, working_days
-from policy.core.model import Appeal, Classification, Consequence, Deadline, PeriodConsequence
+from policy.core.model import Appeal, Classification, Consequence, Deadline, PeriodConsequence, name_parties, refer_unnamed
 from policy.core.periods import Period, Tally
 from policy.core.records import FieldError, parse_bool
 
@@ -20,9 +20,14 @@ from .declarations import HIGHER_RATE_POSTS, INCIDENT_KINDS, POSTS, SECTION_LEVE
 KINDS = tuple(INCIDENT_KINDS)
 PER_INCIDENT_KINDS = ("attitude_complaint", "hotline_12345_dissatisfied")  # 五(二)1 first sentence
 ESCALATED_CHANNELS = ("hotline_12345", "media", "superior")  # 六、2: need the principal leader's approval
+DEPARTMENT_LEADER_FIELDS = {"department_head": "部门主要领导", "department_deputy": "分管领导"}  # 五(二)1, 五(二)3
+OUTSOURCED_COLUMNS = ("outsourced", "外包人员", "是否外包")
+SECTION_HEAD_UNNAMED = "the section head is not named (field section_head, 科所负责人): party is the section"
 
 
 def w1_classify(record) -> Classification:
+    if record.record_type == "false_report" and not record.department:
+        raise FieldError("department", "a false report (虚报, W1-5.3.4) names the department found to have reported falsely")
     if record.record_type != "incident":
         return Classification(False, record.record_type, None, ())
     if record.incident_kind is None:
@@ -74,13 +79,11 @@ def w1_5_2_1_per_incident(record, p) -> list[Consequence]:
         amount = p.section_head_incident_fine
         heads = record.section_head or (record.section,)
         return [Consequence("W1-5.2.1c", h, "section_head", "fine", amount, amount,
-                            note=None if record.section_head else "the section's head is not named: party is the section")
+                            note=None if record.section_head else SECTION_HEAD_UNNAMED)
                 for h in heads]
     amount = p.department_leader_incident_fine
-    leaders = [(n, "department_head") for n in record.department_head or ()]
-    leaders += [(n, "department_deputy") for n in record.department_deputy or ()]
-    if not leaders:
-        leaders = [(record.department, "department_head"), (record.department, "department_deputy")]
+    # A leader not named is a party of None, referred naming the field (name_parties, w1_consequences).
+    leaders = [(n, role) for role in DEPARTMENT_LEADER_FIELDS for n in getattr(record, role) or (None,)]
     return [Consequence("W1-5.2.1d", n, role, "fine", amount, amount) for n, role in leaders]
 
 
@@ -109,11 +112,19 @@ def w1_6_3_business_environment(record) -> list[Consequence]:
                         note="提交集团优化营商环境督察室追责")]
 
 
+ROLE_FIELDS = {"responsible_person": "person, 责任人", "department": "department, 部门",
+               **{role: f"{role}, {label}" for role, label in DEPARTMENT_LEADER_FIELDS.items()}}
+
+
 def w1_consequences(record, classification, appeal, p) -> list[Consequence]:
     out = w1_5_1_exam(record) + w1_5_4_grievance_award(record) + w1_6_3_business_environment(record)
     if _counts(record, classification, appeal):
         out = w1_5_2_1_per_incident(record, p) + out
-    return out
+        if record.record_type == "incident" and not record.department:
+            out.append(refer_unnamed("W1-5.2.3", "department", "department, 部门", record.id,
+                                     "the incident is in no department's year count; the party is the ticket"))
+    where = lambda role: record.id if role == "department" else record.department or record.id  # noqa: E731
+    return name_parties(out, ROLE_FIELDS, where)
 
 
 def w1_tallies(record, result, calendar) -> list[Tally]:
@@ -123,13 +134,19 @@ def w1_tallies(record, result, calendar) -> list[Tally]:
     if record.record_type != "incident" or not _counts(record, result.classification, result.appeal):
         return []
     kind = record.incident_kind
-    out = [Tally(("department", record.department, kind), day)]
+    # A ticket naming no department is referred with the ticket (w1_consequences), never counted for None.
+    out = [Tally(("department", record.department, kind), day)] if record.department else []
     if record.person:
         out.append(Tally(("person", record.person, kind), day))
         if record.outsourced:
             out.append(Tally(("outsourced", record.person), day))
     if record.section:
         out.append(Tally(("section", record.department, record.section, kind), day))
+        # 五(二)2 charges the head of the month's section: the heads the tickets name, per month.
+        out += [Tally(("section_head", record.department, record.section, head), day) for head in record.section_head or ()]
+    # 五(二)3 charges the department's leaders by name: those the tickets name.
+    out += [Tally(("department_leader", record.department, role, name), day)
+            for role in DEPARTMENT_LEADER_FIELDS for name in getattr(record, role) or ()]
     return out
 
 
@@ -176,48 +193,98 @@ def _bad_month(ledger, department, section, month, p) -> int:
     return n if n >= p.section_month_threshold else 0
 
 
+def _heads(ledger, department, section, month) -> tuple[str, ...]:
+    """The section heads the month's tickets name."""
+    return tuple(k[3] for k in ledger.keys("section_head", department, section) if ledger.total(k, month).count)
+
+
 def w1_5_2_2a_section_month(ledger, month, p) -> list[PeriodConsequence]:
-    """五(二)2: 2 of a kind in a month: 1000 yuan off the section head's month."""
+    """五(二)2: 2 of a kind in a month: 1000 yuan off the section head's month.
+
+    The head is the one the month's tickets name; none named: the section, with a note;
+    several named in one month: referred, so that the 1000 yuan is not charged twice."""
     out = []
     for department, section in _subjects(ledger, "section"):
         n = _bad_month(ledger, department, section, month, p)
-        if n:
-            out.append(PeriodConsequence("W1-5.2.2a", section, "section_head", "fine", month.label,
-                                         p.section_month_fine, p.section_month_fine, n, note=f"department {department}"))
+        if not n:
+            continue
+        fine = p.section_month_fine
+        heads = _heads(ledger, department, section, month)
+        if len(heads) == 1:
+            out.append(PeriodConsequence("W1-5.2.2a", heads[0], "section_head", "fine", month.label, fine, fine, n,
+                                         note=f"head of {section}, department {department}"))
+        elif not heads:
+            out.append(PeriodConsequence("W1-5.2.2a", section, "section_head", "fine", month.label, fine, fine, n,
+                                         note=f"{SECTION_HEAD_UNNAMED}; department {department}"))
+        else:
+            out.append(PeriodConsequence("W1-5.2.2a", section, "section_head", "refer", month.label, fine, fine, n,
+                                         note=f"the month's tickets name several heads ({', '.join(heads)}): "
+                                              f"the assessor decides whose month it was; department {department}"))
     return out
 
 
 def w1_5_2_2b_section_year(ledger, year, p) -> list[PeriodConsequence]:
-    """五(二)2: a section with 3 such months in the year: its head at 80%, not 称职."""
+    """五(二)2: a section with 3 such months in the year: its head at 80%, not 称职.
+
+    Each head is assessed for the months they headed (the months whose tickets name them);
+    months whose tickets name no head count for the section, with a note."""
     out = []
+    pct = p.section_year_bonus_pct
     for department, section in _subjects(ledger, "section"):
         bad = [m for m in year.inside("month") if _bad_month(ledger, department, section, m, p)]
-        if len(bad) >= p.section_bad_months_threshold:
-            months = ", ".join(m.label for m in bad)
-            pct = p.section_year_bonus_pct
-            out.append(PeriodConsequence("W1-5.2.2b", section, "section_head", "annual_bonus_paid_pct", year.label, pct, pct,
-                                         len(bad), note=f"department {department}; bad months {months}"))
-            out.append(PeriodConsequence("W1-5.2.2b", section, "section_head", "rating_cap", year.label, count=len(bad),
-                                         note="the year cannot be rated 称职 or above"))
+        if len(bad) < p.section_bad_months_threshold:
+            continue
+        by_head: dict[str | None, list[Period]] = defaultdict(list)
+        for m in bad:
+            for head in _heads(ledger, department, section, m) or (None,):
+                by_head[head].append(m)
+        charged = False
+        for head in sorted(by_head, key=lambda h: (h is None, h or "")):
+            months = by_head[head]
+            if len(months) < p.section_bad_months_threshold:
+                continue
+            charged = True
+            labels = ", ".join(m.label for m in months)
+            party, why = (head, f"head of {section}") if head else (section, SECTION_HEAD_UNNAMED)
+            note = f"{why}; department {department}; bad months {labels}"
+            out.append(PeriodConsequence("W1-5.2.2b", party, "section_head", "annual_bonus_paid_pct", year.label, pct, pct,
+                                         len(months), note=note))
+            out.append(PeriodConsequence("W1-5.2.2b", party, "section_head", "rating_cap", year.label, count=len(months),
+                                         note=f"the year cannot be rated 称职 or above; {note}"))
+        if not charged:
+            split = "; ".join(f"{h or 'head not named'}: {', '.join(m.label for m in ms)}" for h, ms in sorted(
+                by_head.items(), key=lambda i: (i[0] is None, i[0] or "")))
+            out.append(PeriodConsequence("W1-5.2.2b", section, "section_head", "refer", year.label, count=len(bad),
+                                         note=f"{len(bad)} bad months in the year, but no one head headed "
+                                              f"{p.section_bad_months_threshold} of them ({split}); department {department}"))
     return out
 
 
 def w1_5_2_3_department_year(ledger, year, p) -> list[PeriodConsequence]:
-    """五(二)3: 5 of a kind in a year: heads and deputies at 80%, not 优秀; no 先进集体."""
+    """五(二)3: 5 of a kind in a year: each named head and deputy at 80%, not 优秀; no 先进集体.
+
+    A role whose leader no ticket of the year names is referred, naming the missing field."""
     out = []
     for (department,) in _subjects(ledger, "department"):
         n = _worst(ledger, ("department", department), _groups(p, False), year)
         if n < p.department_year_threshold:
             continue
         pct = p.department_year_bonus_pct
-        role = "department_heads_and_deputies"
-        out += [
-            PeriodConsequence("W1-5.2.3", department, role, "annual_bonus_paid_pct", year.label, pct, pct, n,
-                              note="部门党政负责人及分管副职"),
-            PeriodConsequence("W1-5.2.3", department, role, "rating_cap", year.label, count=n, note="cannot be rated 优秀"),
-            PeriodConsequence("W1-5.2.3", department, "department", "award_ineligible", year.label, count=n,
-                              note="recommended: no 先进集体 selection this year"),
-        ]
+        for role, label in DEPARTMENT_LEADER_FIELDS.items():
+            names = [k[3] for k in ledger.keys("department_leader", department, role) if ledger.total(k, year).count]
+            for name in names:
+                out += [
+                    PeriodConsequence("W1-5.2.3", name, role, "annual_bonus_paid_pct", year.label, pct, pct, n,
+                                      note=f"部门党政负责人及分管副职 of {department}"),
+                    PeriodConsequence("W1-5.2.3", name, role, "rating_cap", year.label, count=n,
+                                      note=f"cannot be rated 优秀; {department}"),
+                ]
+            if not names:
+                out.append(PeriodConsequence("W1-5.2.3", department, role, "refer", year.label, pct, pct, n,
+                                             note=f"no ticket of the year names the {label} (field {role}): "
+                                                  f"year-end bonus at {pct}% and not 优秀, for the assessor to name"))
+        out.append(PeriodConsequence("W1-5.2.3", department, "department", "award_ineligible", year.label, count=n,
+                                     note="recommended: no 先进集体 selection this year"))
     return out
 
 
@@ -231,12 +298,14 @@ def read_roster(roster) -> tuple[list[dict], list[PeriodConsequence]]:
     for i, row in enumerate(roster, 1):
         get = lambda *names: next((str(row[n]).strip() for n in names if row.get(n) not in (None, "")), None)  # noqa: E731
         person, post = get("person", "姓名", "责任人"), get("post", "岗位")
+        if post is None and get(*OUTSOURCED_COLUMNS) is None and get("industry", "行业") != "water":
+            continue  # a row of another industry's roster (a pay list): none of the service-star columns
         if not person or post not in labels:
-            problems.append(PeriodConsequence("W1-5.3.1", person, "roster", "refer", "-",
+            problems.append(PeriodConsequence("W1-5.3.1", person or f"roster row {i}", "roster", "refer", "-",
                                               note=f"roster row {i}: {'no person' if not person else f'post {post!r} is not a service post'}; not assessed"))
             continue
         try:
-            outsourced = parse_bool(get("outsourced", "外包人员", "是否外包") or "false", "outsourced")
+            outsourced = parse_bool(get(*OUTSOURCED_COLUMNS) or "false", "outsourced")
         except FieldError:
             outsourced = False
         people.append({"person": person, "post": labels[post], "department": get("department", "部门"),

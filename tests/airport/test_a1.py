@@ -189,3 +189,39 @@ def test_9_monthly_counts_by_grade():
     got = {(p["period"], p["note"].split(" ")[1], p["count"]) for p in outcome(*tickets).periods("A1-9")}
     assert got == {("2026-03", "一类投诉", 1), ("2026-03", "二类投诉", 1), ("2026-03", "一般性抱怨", 1),
                    ("2026-04", "一般性抱怨", 1)}
+
+
+# -- 8.1 across a holiday; who pays when the ticket names no one (issue 16) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("filed", "status"),
+    [("2026-05-03 10:00", "accepted"),  # during the holiday
+     ("2026-05-06 23:59", "accepted"),  # the one working day: Wednesday, after 劳动节 05-01..05-05
+     ("2026-05-07 00:00", "accepted"),  # exactly at the limit: 24:00 of 05-06, written 00:00 of 05-07
+     ("2026-05-07 00:01", "refused"),
+     ("2026-05-07 10:00", "refused")],  # one working day late
+)
+def test_8_1_not_this_departments_business_one_working_day_across_labour_day(filed, status):
+    """8.1: "当确认所收到的客户投诉处理单中列举被投诉事件不属于本部门事务时,应当及时向质量平安部提出申诉
+    并在一个工作日内将客户投诉处理单转回质量平安部" (the seed's 质量平安部 is 质量安全部) — form received
+    Thursday 2026-04-30."""
+    o = outcome(rude_or_cold="是", form_received_at="2026-04-30 16:00", appeal_ground="not_our_remit", appeal_filed_at=filed)
+    appeal = o.result("J1")["appeal"]
+    assert (appeal["rule"], appeal["status"]) == ("A1-8.1", status)
+    if status == "accepted":
+        assert "goes back to the quality department" in appeal["reason"] and o.consequences("J1", "A1-10") == []
+    else:
+        assert "2026-05-07T00:00:00+08:00" in appeal["reason"] and o.consequences("J1", "A1-10") != []
+
+
+def test_10_no_person_named_is_a_refer_to_the_department_naming_the_field():
+    """10: class 1 and class 2 complaints go to the performance assessment committee for the person
+    responsible; a ticket naming none is referred to its department, saying the field is missing."""
+    c = outcome(fight_or_insult="是", person="").consequence("J1", "A1-10")
+    assert (c["party"], c["kind"]) == ("地面服务公司", "refer") and "field person, 责任人" in c["note"]
+
+
+def test_9_the_statistics_are_the_quality_departments_never_a_null_party():
+    """9: "质量平安部每月对本集团发生的投诉、抱怨事件进行统计" (质量安全部, as the regulation names it)."""
+    assert {(p["party"], p["role"]) for p in outcome().periods("A1-9")} == {("质量安全部", "quality_department")}

@@ -165,3 +165,83 @@ def test_g1_5_1_monthly_counts_per_department_and_configured_points():
     assert "1 overdue" in o.periods("G1-5.1", party="客服部")[0]["note"]
     scored = outcome(*tickets, params={"monthly_points_per_complaint": 1, "monthly_points_per_overdue": 2})
     assert "4 points deducted" in scored.periods("G1-5.1", party="客服部")[0]["note"]
+
+
+# -- who pays when the ticket names no one (issue 16 items 5, 6) ---------------------------------------
+
+
+def test_g1_5_2_no_clerk_named_is_a_refer_naming_the_field_never_a_null_party():
+    """第五条2: "综合管理部接收用户投诉后,应立即进行转办处理,出现无故拖延,导致投诉工单处理逾期的,
+    以及工单处理完毕后,未能及时回复,视情况对相关责任人处以50-100元罚款" — a person; none named: refer."""
+    o = outcome(clerk="", replied_at="2026-03-05 17:01")
+    assert status(o, "G1-5.2") == "breached"
+    (c,) = o.consequences("Q1", "G1-5.2")
+    assert (c["party"], c["role"], c["kind"], c["min"], c["max"]) == ("综合管理部", "clerk", "refer", 50, 100)
+    assert "field clerk, 转办人" in c["note"]
+    # A second complaint (第五条4) doubles the figures the assessor is referred to.
+    o = outcome({**BASE, "id": "Q0", "event_key": "E", "received_at": "2026-02-02 09:00", "due_at": "2026-02-05 17:00",
+                 "dispatched_at": "2026-02-02 10:00", "contacted_at": "2026-02-02 11:00", "resolved_at": "2026-02-04 16:00",
+                 "replied_at": "2026-02-04 17:00"},
+                {**BASE, "event_key": "E", "clerk": "", "replied_at": "2026-03-05 17:01"})
+    assert (o.consequence("Q1", "G1-5.2")["min"], o.consequence("Q1", "G1-5.2")["max"]) == (100, 200)
+
+
+def test_g1_5_5_no_manager_or_person_named_each_is_a_refer_naming_its_field():
+    """第五条5: "对相关责任人及责任部门经理处以100-500元罚款"."""
+    o = outcome(person="", department_manager="", resolved_at="2026-03-05 17:01", replied_at="2026-03-05 18:00")
+    got = {(c["party"], c["role"], c["kind"], c["min"], c["max"]) for c in o.consequences("Q1", "G1-5.5")}
+    assert got == {("客服部", "responsible_person", "refer", 100, 500), ("客服部", "department_manager", "refer", 100, 500)}
+    assert all(c["party"] for r in o.results for c in r["consequences"])
+
+
+def test_g1_5_3_no_manager_named_is_a_refer():
+    """第五条3: "部门经理负主要责任,处以100-500元罚款,对相关责任人罚款100-500元"."""
+    o = outcome(department_manager="", internal_cause="是", bad_impact="是")
+    assert {(c["party"], c["role"], c["kind"]) for c in o.consequences("Q1", "G1-5.3")} == {
+        ("客服部", "department_manager", "refer"), ("维修班老李", "responsible_person", "fine")}
+
+
+def test_g1_5_1_a_ticket_without_department_is_referred_not_counted_for_a_made_up_one():
+    """第五条1: "审计督查部对每月用户投诉办理情况进行落实……纳入公司各部门绩效考核成绩" — per department;
+    a ticket naming none is in no department's count and says so."""
+    o = outcome({**BASE, "id": "Q1", "department": ""}, {**BASE, "id": "Q2"})
+    assert [(p["party"], p["count"]) for p in o.periods("G1-5.1")] == [("客服部", 1)]
+    c = o.consequence("Q1", "G1-5.1")
+    assert (c["party"], c["kind"]) == ("Q1", "refer") and "field department, 责任部门" in c["note"]
+
+
+# -- readings and their switches ---------------------------------------------------------------------
+
+
+def test_g1_4_3_exactly_at_the_due_time_and_the_strict_reading():
+    """第四条3 "工单到期之前": exactly at the due time is in time by default; strictly before with the switch."""
+    assert status(outcome(resolved_at="2026-03-05 17:00", replied_at=None), "G1-4.3") == "met"
+    strict = outcome(params={"finished_at_due_in_time": False}, resolved_at="2026-03-05 17:00", replied_at=None)
+    assert status(strict, "G1-4.3") == "breached"
+    assert status(outcome(params={"finished_at_due_in_time": False}, resolved_at="2026-03-05 16:59", replied_at=None),
+                  "G1-4.3") == "met"
+
+
+def third(n, day):
+    return {**BASE, "id": f"R{n}", "event_key": "同一事项", "internal_cause": "是", "bad_impact": "是",
+            "received_at": f"2026-03-{day:02d} 09:00", "due_at": f"2026-03-{day + 2:02d} 17:00",
+            "dispatched_at": f"2026-03-{day:02d} 10:00", "contacted_at": None, "resolved_at": f"2026-03-{day + 1:02d} 10:00",
+            "replied_at": f"2026-03-{day + 1:02d} 11:00"}
+
+
+def test_g1_5_4_the_third_complaint_is_doubled_too_unless_switched_off():
+    """第五条4: "对同一事项发生二次投诉的情况,处以相关责任人及责任部门处以双倍处罚"."""
+    tickets = [third(1, 2), third(2, 10), third(3, 20)]
+    o = outcome(*tickets)
+    assert [o.consequence(t, "G1-5.3", role="department_manager")["max"] for t in ("R1", "R2", "R3")] == [500, 1000, 1000]
+    o = outcome(*tickets, params={"repeat_doubles_later": False})
+    assert [o.consequence(t, "G1-5.3", role="department_manager")["max"] for t in ("R1", "R2", "R3")] == [500, 1000, 500]
+    assert o.result("R3")["repeat_of"] == "R2"  # still a repeat, only not doubled
+
+
+def test_g1_5_4_the_clerks_fine_is_doubled_unless_switched_off():
+    late_reply = {"replied_at": "2026-03-12 17:01"}
+    tickets = [third(1, 2), {**third(2, 10), **late_reply}]
+    assert outcome(*tickets).consequence("R2", "G1-5.2", kind="fine")["max"] == 200
+    c = outcome(*tickets, params={"repeat_doubles_clerk": False}).consequence("R2", "G1-5.2", kind="fine")
+    assert (c["max"], c.get("adjusted_by")) == (100, None)

@@ -178,6 +178,14 @@ def test_p1_26_falsified_reply_fines_the_unit_and_criticises_it_and_its_head():
                    ("杨主任", "unit_head", "criticism", None)}
 
 
+def test_p1_26_no_unit_head_named_is_a_refer_naming_the_field_not_left_out():
+    """第二十六条: "给予责任单位每件500元考核,并对该单位及相关负责人予以通报批评"."""
+    o = outcome(cause="work_quality", falsified_reply="是")
+    c = o.consequence("T1", "P1-26", role="unit_head")
+    assert (c["party"], c["kind"]) == ("城区供电所", "refer") and "field unit_head, 单位负责人" in c["note"]
+    assert "criticism (通报批评)" in c["note"]
+
+
 def test_p1_26_not_without_falsification():
     assert not outcome(cause="work_quality", falsified_reply="否").consequences("T1", "P1-26")
 
@@ -273,3 +281,82 @@ def test_p1_28_a_roster_month_may_be_a_spreadsheet_date():
     roster = [{"person": "张三", "performance_pay": 100}, {"person": "张三", "month": datetime(2026, 3, 1), "performance_pay": 600}]
     got, _ = deductions([{**BASE, "cause": "attitude_poor"}], roster, period="2026-03")
     assert got == [("张三", "2026-03", 200, 500)]
+
+
+def test_p1_28_an_inspection_score_fine_is_not_scheduled_with_complaint_fines():
+    """第二十八条: "投诉事件处理结果通报后,由人力资源部按照处理结果对责任人的经济处罚在当月绩效中扣除" —
+    complaint events only; P4 (优质服务管理及考核办法 四、2) is another document's inspection fine."""
+    from tests.power_supply.test_p3_p4 import sheet
+
+    inspection = sheet(15, id="I-05", received_at="2026-05-12 10:00", station_head="张三")  # 85 points: 100 yuan
+    complaint = {**BASE, "received_at": "2026-05-06 09:00", "cause": "attitude_poor"}  # 200–500 yuan
+    got, o = deductions([inspection, complaint], [{"person": "张三", "performance_pay": 1000}], period="2026-05")
+    assert o.consequence("I-05", "P4-4.2")["min"] == 100  # the inspection fine itself stands
+    assert got == [("张三", "2026-05", 200, 500)]
+    assert o.periods("P1-28", kind="pay_deduction")[0]["count"] == 1
+    # A company whose HR collects the inspection fine too says so in pay_deduction_rules.
+    o = run([inspection, complaint], roster=[{"person": "张三", "performance_pay": 1000}], period="2026-05",
+            params={"power_supply": {"pay_deduction_rules": ["P1-24", "P4-4.2"]}})
+    assert [(p["min"], p["max"]) for p in o.periods("P1-28", kind="pay_deduction")] == [(300, 600)]
+
+
+@pytest.mark.parametrize(
+    ("pay", "expected"),
+    [
+        # 第二十八条 "当月绩效不够扣除时,移至下月在绩效中扣除,直至扣满处理金额为止": without --period every
+        # month until the balance is paid, not only the month of the ticket.
+        (150, [("张三", "2026-03", 150, 150), ("张三", "2026-04", 50, 150), ("张三", "2026-05", 0, 150),
+               ("张三", "2026-06", 0, 50)]),
+        (499, [("张三", "2026-03", 200, 499), ("张三", "2026-04", 0, 1)]),
+        (500, [("张三", "2026-03", 200, 500)]),
+        (501, [("张三", "2026-03", 200, 500)]),
+    ],
+)
+def test_p1_28_without_period_the_schedule_runs_until_the_balance_is_paid(pay, expected):
+    got, _ = deductions([{**BASE, "cause": "attitude_poor"}], [{"person": "张三", "performance_pay": pay}], period=None)
+    assert got == expected
+
+
+def test_p1_28_without_period_across_the_year_end_and_with_no_pay_left():
+    # December's fine carried into January; a person whose pay is 0 gets one month saying what is still owed.
+    got, o = deductions([{**BASE, "received_at": "2026-12-20 09:00", "cause": "attitude_poor"},
+                         {**BASE, "id": "T2", "person": "李四", "received_at": "2026-12-20 09:00", "cause": "attitude_poor"}],
+                        [{"person": "张三", "performance_pay": 300}, {"person": "李四", "performance_pay": 0}], period=None)
+    assert got == [("张三", "2026-12", 200, 300), ("张三", "2027-01", 0, 200), ("李四", "2026-12", 0, 0)]
+    assert o.periods("P1-28", party="李四")[0]["note"].endswith("still owed after it: 200–500 yuan")
+
+
+# -- who pays when the ticket names no one (issue 16 items 5, 6) ---------------------------------------
+
+
+def test_p1_24_no_person_named_is_a_refer_naming_the_field_never_a_null_party():
+    """第二十四条(三)2(1): "因态度冷淡、语言生硬等态度欠佳引发客户不满造成投诉,给予责任人200~500元考核" —
+    a person; none named: a refer naming the field."""
+    o = outcome(cause="attitude_poor", person="")
+    (c,) = o.consequences("T1", "P1-24.3.2.1")
+    assert (c["party"], c["role"], c["kind"], c["min"], c["max"]) == ("城区供电所", "responsible_person", "refer", 200, 500)
+    assert "field person, 责任人" in c["note"]
+    # 第二十五条 doubles it all the same.
+    c = outcome(cause="attitude_poor", person="", escalation="media").consequence("T1", "P1-24.3.2.1")
+    assert (c["min"], c["max"], c["adjusted_by"]) == (400, 1000, ["P1-25"])
+
+
+def test_p1_24_4_major_impact_with_no_main_responsible_named_is_referred():
+    """第二十四条(四)1(1): "主要责任者给予行政记大过至开除处分,并处以不少于800元的经济处罚"."""
+    o = outcome(impact="major", person="", main_responsible="")
+    (c,) = o.consequences("T1", "P1-24.4.1", role="main_responsible")
+    assert (c["party"], c["kind"], c["min"], c["max"]) == ("城区供电所", "refer", None, None)
+    assert "field main_responsible" in c["note"] and "sanction major_demerit–dismissal" in c["note"]
+
+
+def test_p1_26_and_p1_27_a_ticket_without_unit_is_referred_never_counted_for_a_made_up_unit():
+    """第二十七条: "公司市场营销部根据各单位半年内投诉统计情况,按本办法规定提出考核意见" — a ticket
+    naming no unit is in no unit's count, and is referred rather than counted for a unit "-"."""
+    o = run([{**BASE, "cause": "attitude_poor", "unit": "", "falsified_reply": "是"}, {**BASE, "id": "T2", "cause": "attitude_poor"}],
+            as_of="2026-12-31T00:00", period="2026-H1")
+    assert [(p["party"], p["count"]) for p in o.periods("P1-27")] == [("城区供电所", 1)]
+    c = o.consequence("T1", "P1-27")
+    assert (c["party"], c["role"], c["kind"]) == ("T1", "unit", "refer") and "field unit, 责任单位" in c["note"]
+    c = o.consequence("T1", "P1-26", role="unit")  # 第二十六条's 500 yuan and criticism of the unit: referred too
+    assert (c["party"], c["kind"], c["min"]) == ("T1", "refer", None) and "fine 500; criticism (通报批评)" in c["note"]
+    assert all(c["party"] for r in o.results for c in r["consequences"]) and all(p["party"] for p in o.periods())

@@ -69,9 +69,12 @@ def test_p2_does_not_double_bonus_months():
     assert "adjusted_by" not in c
 
 
-def test_p2_unit_head_not_named_is_reported_with_no_party():
+def test_p2_unit_head_not_named_is_a_refer_naming_the_field_never_a_null_party():
+    """零投诉办法第十条(一): "扣发直接责任人6个月奖金,扣发单位负责人3个月奖金" — a person; none named: refer."""
     o = outcome(escalation="company", unit_head="")
-    assert ("unit_head", None) in {(c["role"], c["party"]) for c in o.consequences("T1", "P2-10.1")}
+    c = o.consequence("T1", "P2-10.1", role="unit_head")
+    assert (c["party"], c["kind"]) == ("城郊供电所", "refer") and "field unit_head, 单位负责人" in c["note"]
+    assert "bonus_months 3" in c["note"]
 
 
 @pytest.mark.parametrize("case", ["window_harm", "connection_buck_passing"])

@@ -145,3 +145,26 @@ def test_p4_chinese_headers_and_no_complaint_rules():
 def test_p4_thresholds_are_parameters():
     o = run([sheet(6)], params={"power_supply": {"inspection_pass_score": 95, "inspection_band_1_score": 85}})
     assert o.consequence("I1", "P4-4.2")["min"] == 100  # 94 is below the company's 95
+
+
+def test_p4_4_2_no_station_head_named_is_a_refer_naming_the_field():
+    """优质服务管理及考核办法四、2: "低于90分的供电所按(80分扣100元,70分扣200元) 扣罚所负责人" — a person;
+    none named: a refer to the station naming the field, never a fine without a party."""
+    o = run([sheet(15, station_head="")])
+    (c,) = o.consequences("I1", "P4-4.2")
+    assert (c["party"], c["role"], c["kind"], c["min"], c["max"]) == ("城东供电所", "station_head", "refer", 100, 100)
+    assert "field station_head, 所负责人" in c["note"]
+
+
+@pytest.mark.parametrize(("notice", "status"), [("2026-03-03 22:59", "met"), ("2026-03-03 23:00", "met"), ("2026-03-03 23:01", "breached")])
+def test_p3_notice_seven_times_24_hours_when_a_company_reads_it_so(notice, status):
+    """第四条(十三) "提前7天": read as 7×24 hours before the cut at 23:00 on 03-10 (notice_days_counting = hours)."""
+    o = outcome(params={"notice_days_counting": "hours"}, request_kind="outage_notice", notice_at=notice, outage_at="2026-03-10 23:00")
+    d = o.deadline("T1", "P3-4.13")
+    assert (d["due"], d["status"]) == ("2026-03-03T23:00:00+08:00", status)
+
+
+@pytest.mark.parametrize(("score", "kind", "amount"), [(79, "fine", 200), (70, "fine", 200), (69.5, "fine", 200), (0, "fine", 200)])
+def test_p4_4_2_below_70_fined_as_the_70s_when_a_company_reads_it_so(score, kind, amount):
+    o = run([sheet(100 - score)], params={"power_supply": {"inspection_below_band_2": "band_2"}})
+    assert [(c["party"], c["kind"], c["min"]) for c in o.consequences("I1", "P4-4.2")] == [("周所长", kind, amount)]

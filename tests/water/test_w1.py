@@ -88,7 +88,7 @@ def test_w1_5_2_2a_one_and_two_in_a_month():
     o = outcome(incident(person="甲"), incident(person="乙", at="2026-03-31 23:59"))
     p = o.periods("W1-5.2.2a")
     assert [(x["party"], x["role"], x["kind"], x["min"], x["period"], x["count"]) for x in p] == [
-        ("三科", "section_head", "fine", 1000, "2026-03", 2)]
+        ("三科长", "section_head", "fine", 1000, "2026-03", 2)]
 
 
 def test_w1_5_2_2a_two_of_different_kinds_in_a_month_is_not_a_bad_month():
@@ -104,6 +104,52 @@ def test_w1_5_2_2b_two_and_three_bad_months(bad_months, expected):
     assert bool(o.periods("W1-5.2.2b")) is expected
 
 
+def test_w1_5_2_2a_the_fine_falls_on_the_head_the_months_tickets_name():
+    """五(二)2: "各科所月度内出现2件服务态度投诉……扣减责任科、所负责人当月绩效1000元" — a person, not the section."""
+    o = outcome(incident(person="甲", section_head="陈科长"), incident(person="乙", section_head="陈科长"),
+                incident(person="丙", at="2026-04-02 09:00", section_head="林科长"),
+                incident(person="丁", at="2026-04-03 09:00", section_head="林科长"))
+    assert kinds(o, "W1-5.2.2a") == {("陈科长", "fine", "2026-03"), ("林科长", "fine", "2026-04")}
+    assert {x["role"] for x in o.periods("W1-5.2.2a")} == {"section_head"}
+
+
+def test_w1_5_2_2a_no_head_named_the_section_with_the_missing_field():
+    o = outcome(incident(person="甲", section_head=""), incident(person="乙", section_head=""))
+    (item,) = o.periods("W1-5.2.2a")
+    assert (item["party"], item["kind"], item["min"]) == ("三科", "fine", 1000)
+    assert "section_head" in item["note"] and "科所负责人" in item["note"]
+
+
+def test_w1_5_2_2a_two_heads_named_in_one_month_are_referred_not_charged_twice():
+    o = outcome(incident(person="甲", section_head="陈科长"), incident(person="乙", section_head="林科长"))
+    (item,) = o.periods("W1-5.2.2a")
+    assert (item["party"], item["kind"]) == ("三科", "refer") and "陈科长" in item["note"] and "林科长" in item["note"]
+
+
+def bad_month(m, head):
+    return [incident(person=f"人{m}{i}", at=f"2026-{m:02d}-10 09:00", section_head=head) for i in (1, 2)]
+
+
+def test_w1_5_2_2b_each_head_is_assessed_for_the_months_they_headed():
+    """五(二)2: "本科所年内累计3个月出现上述违规,责任科所负责人年终绩效奖金按80%发放,且不得评为年度"称职"及以上等级"."""
+    o = outcome(*bad_month(1, "陈科长"), *bad_month(2, "陈科长"), *bad_month(3, "陈科长"), *bad_month(9, "林科长"))
+    assert kinds(o, "W1-5.2.2b") == {("陈科长", "annual_bonus_paid_pct", "2026"), ("陈科长", "rating_cap", "2026")}
+    assert o.periods("W1-5.2.2b", kind="annual_bonus_paid_pct")[0]["count"] == 3
+
+
+def test_w1_5_2_2b_three_bad_months_split_between_two_heads_are_referred():
+    o = outcome(*bad_month(1, "陈科长"), *bad_month(2, "陈科长"), *bad_month(7, "林科长"))
+    (item,) = o.periods("W1-5.2.2b")
+    assert (item["party"], item["kind"], item["count"]) == ("三科", "refer", 3)
+    assert "陈科长: 2026-01, 2026-02" in item["note"] and "林科长: 2026-07" in item["note"]
+
+
+def test_w1_5_2_2b_no_head_named_the_section_with_the_missing_field():
+    o = outcome(*bad_month(1, ""), *bad_month(2, ""), *bad_month(3, ""))
+    assert kinds(o, "W1-5.2.2b") == {("三科", "annual_bonus_paid_pct", "2026"), ("三科", "rating_cap", "2026")}
+    assert all("section_head" in x["note"] for x in o.periods("W1-5.2.2b"))
+
+
 # -- the department's year (W1-5.2.3) ------------------------------------------------------------------
 
 
@@ -114,8 +160,29 @@ def test_w1_5_2_3_four_and_five_in_a_department(count, expected):
     o = outcome(*records)
     assert bool(o.periods("W1-5.2.3")) is expected
     if expected:
-        assert kinds(o, "W1-5.2.3") == {("营销部", "annual_bonus_paid_pct", "2026"), ("营销部", "rating_cap", "2026"),
-                                         ("营销部", "award_ineligible", "2026")}
+        assert kinds(o, "W1-5.2.3") == {("营销部", "refer", "2026"), ("营销部", "award_ineligible", "2026")}
+
+
+def five_exposures(**leaders):
+    return [incident("internal_exposure", person=f"人{i}", section=f"{i}科", at=f"2026-{i + 1:02d}-10 09:00", **leaders)
+            for i in range(5)]
+
+
+def test_w1_5_2_3_each_named_leader_gets_their_own_consequence():
+    """五(二)3: "部门党政负责人及分管副职年终绩效奖金按80%发放;部门党政负责人及分管副职年度不得评为"优秀"等级"."""
+    o = outcome(*five_exposures(department_head="王部长;赵书记", department_deputy="李副部长"))
+    assert {(x["party"], x["role"], x["kind"], x["min"]) for x in o.periods("W1-5.2.3")} == {
+        ("王部长", "department_head", "annual_bonus_paid_pct", 80), ("王部长", "department_head", "rating_cap", None),
+        ("赵书记", "department_head", "annual_bonus_paid_pct", 80), ("赵书记", "department_head", "rating_cap", None),
+        ("李副部长", "department_deputy", "annual_bonus_paid_pct", 80), ("李副部长", "department_deputy", "rating_cap", None),
+        ("营销部", "department", "award_ineligible", None)}
+
+
+def test_w1_5_2_3_a_leader_no_ticket_names_is_a_refer_naming_the_field():
+    o = outcome(*five_exposures(department_head="王部长"))
+    (refer,) = o.periods("W1-5.2.3", kind="refer")
+    assert (refer["party"], refer["role"]) == ("营销部", "department_deputy") and "field department_deputy" in refer["note"]
+    assert {x["party"] for x in o.periods("W1-5.2.3", role="department_head")} == {"王部长"}
 
 
 # -- appeals (W1-6.2) and the ticket's own limit (W1-6.1) ----------------------------------------------------
@@ -215,4 +282,46 @@ def test_period_2026_assesses_months_quarters_and_the_year_results_unchanged():
     records = [incident(person="甲", at="2026-03-02 09:00"), incident(person="乙", at="2026-03-03 09:00")]
     whole, march, april = outcome(*records, period="2026"), outcome(*records, period="2026-03"), outcome(*records, period="2026-04")
     assert whole.results == march.results == april.results
-    assert kinds(march, "W1-5.2.2a") == {("三科", "fine", "2026-03")} and april.periods("W1-5.2.2a") == []
+    assert kinds(march, "W1-5.2.2a") == {("三科长", "fine", "2026-03")} and april.periods("W1-5.2.2a") == []
+
+
+# -- who pays when the ticket names no one (issue 16 items 5, 6) ------------------------------------------
+
+
+def test_w1_5_2_1d_no_leader_named_each_role_is_a_refer_naming_its_field():
+    """五(二)1: "无法认定科所的由本部门负责,每件次扣减部门主要领导和分管领导当月绩效工资各500元"."""
+    o = outcome(incident(id="A", person="", section="", section_head=""))
+    got = {(c["party"], c["role"], c["kind"], c["min"]) for c in o.consequences("A", "W1-5.2.1d")}
+    assert got == {("营销部", "department_head", "refer", 500), ("营销部", "department_deputy", "refer", 500)}
+    assert {c["note"].split(":")[0] for c in o.consequences("A", "W1-5.2.1d")} == {
+        "no department_head named (field department_head, 部门主要领导)", "no department_deputy named (field department_deputy, 分管领导)"}
+
+
+def test_w1_5_2_1c_no_head_named_the_section_with_the_missing_field():
+    """五(二)1: "无法认定具体责任人的,责任科所负责人(主管)负责,每件次扣减科所长(主管)当月绩效工资500元"."""
+    c = outcome(incident(id="A", person="", section_head="")).consequence("A", "W1-5.2.1c")
+    assert (c["party"], c["kind"], c["min"]) == ("三科", "fine", 500) and "field section_head, 科所负责人" in c["note"]
+
+
+def test_w1_no_person_or_department_named_is_never_a_null_party():
+    o = outcome({"id": "E1", "record_type": "exam_result", "received_at": "2026-07-15", "department": "营销部", "exam_retake_failed": "是"},
+                incident(id="A", department="", business_violation="是"),
+                {"id": "F1", "record_type": "false_report", "received_at": "2026-03-20"})
+    c = o.consequence("E1", "W1-5.1")
+    assert (c["party"], c["kind"]) == ("营销部", "refer") and "field person, 责任人" in c["note"]
+    c = o.consequence("A", "W1-6.3")
+    assert (c["party"], c["kind"]) == ("A", "refer") and "field department, 部门" in c["note"]
+    c = o.consequence("A", "W1-5.2.3")  # in no department's year count, and says so
+    assert (c["party"], c["kind"]) == ("A", "refer") and "no department's year count" in c["note"]
+    assert o.error("F1")["field"] == "department"  # a false report must name the department
+    assert all(c["party"] for r in o.results for c in r["consequences"]) and all(p["party"] for p in o.periods())
+
+
+def test_w1_5_2_3_a_ticket_without_department_is_not_counted_for_a_made_up_one():
+    """五(二)3: "年内本部门累计出现5件及以上……" — counted per department; a ticket naming none is
+    referred with the ticket, never counted for a department None."""
+    records = [incident("internal_exposure", person=f"人{i}", section=f"{i}科", department="", at=f"2026-{i + 1:02d}-10 09:00")
+               for i in range(5)]
+    o = outcome(*records)
+    assert o.periods("W1-5.2.3") == []
+    assert len([r for r in o.results if o.consequences(r["id"], "W1-5.2.3")]) == 5

@@ -151,13 +151,16 @@ def rule_whole(rule_id: str, config_path: str | None, as_json: bool) -> None:
         ids = sorted({r.id for reg in regs.values() for r in reg.rules})
         close = [i for i in ids if i.startswith(rule_id)] or difflib.get_close_matches(rule_id, ids, n=8, cutoff=0.5)
         _fail(f"unknown rule {rule_id!r}" + (f"; did you mean {', '.join(close)}?" if close else "; `policy rules` lists them"))
-    values, source = {}, "defaults"
+    from policy.core.dated import declared_revisions
+
+    values, versions, source = {}, {}, "defaults"
     if config_path is not None:
         try:
             config, _ = load_engine_setup(config_path)
         except ConfigError as e:
             _fail(str(e))
         values = {name: config.parameters.get(name) for name, _ in found}
+        versions = config.versions
         source = str(config.path)
     documents = []
     for name, reg in found:
@@ -168,8 +171,15 @@ def rule_whole(rule_id: str, config_path: str | None, as_json: bool) -> None:
             if d["rule"] != rule_id:
                 continue
             value = d["default"] if params is None else getattr(params, d["name"])
+            # The values it takes over time: the config's dated values, else the regulation's revisions.
+            if name in versions:
+                history = versions[name].changes(d["name"])
+            else:
+                history = [(None, d["default"]), *declared_revisions(reg.parameters).get(d["name"], [])]
             parameters.append({"name": d["name"], "value": list(value) if isinstance(value, tuple) else value,
-                               "default": d["default"], "article": d["article"], "doc": d["doc"]})
+                               "default": d["default"], "article": d["article"], "doc": d["doc"],
+                               "history": [{"from": None if when is None else when.isoformat(),
+                                            "value": list(v) if isinstance(v, tuple) else v} for when, v in history]})
         documents.append({
             "id": rule.id, "plugin": name, "regulation": reg.title, "article": rule.article,
             "title_zh": rule.title_zh, "title": rule.title,
@@ -189,6 +199,10 @@ def rule_whole(rule_id: str, config_path: str | None, as_json: bool) -> None:
             changed = "" if x["value"] == x["default"] else f"  (default {x['default']})"
             click.echo(f"    {x['name']} = {json.dumps(x['value'], ensure_ascii=False)}{changed}  [{x['article']}]")
             click.echo(f"        {x['doc']}")
+            if len(x["history"]) > 1:
+                for h in x["history"]:
+                    since = f"from {h['from']}" if h["from"] else "at first"
+                    click.echo(f"        {since}: {json.dumps(h['value'], ensure_ascii=False)}")
         if d["readings"]:
             click.echo("\nreadings:")
             for x in d["readings"]:

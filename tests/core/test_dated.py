@@ -107,3 +107,26 @@ def test_a_plugin_declares_its_regulations_revision_and_a_config_value_replaces_
     assert outcome.consequence("A", "R-1")["min"] == 100 and outcome.consequence("B", "R-1")["min"] == 200
     outcome = run(tickets, plugins=[], modules=[_revised_regulation()], params={"revised": {"fine": 150}})
     assert outcome.consequence("A", "R-1")["min"] == 150 and outcome.consequence("B", "R-1")["min"] == 150
+
+
+def test_policy_rules_shows_a_parameters_history(tmp_path, monkeypatch):
+    import re
+
+    from click.testing import CliRunner
+
+    from policy.cli.main import cli
+
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(cli, ["init", "--industry", "power_supply"]).exit_code == 0
+    text = (tmp_path / "policy.toml").read_text(encoding="utf-8")
+    text = re.sub(r"work_quality_fine = \[\n    100,\n    200,\n\]",
+                  "work_quality_fine = [{from = 2026-07-01, value = [150, 300]}]", text)
+    (tmp_path / "policy.toml").write_text(text, encoding="utf-8")
+    out = CliRunner().invoke(cli, ["rules", "P1-24.3.1.1", "--config", "policy.toml"])
+    assert out.exit_code == 0, out.output
+    assert "at first: [100, 200]" in out.output and "from 2026-07-01: [150, 300]" in out.output
+    data = CliRunner().invoke(cli, ["rules", "P1-24.3.1.1", "--config", "policy.toml", "--json"]).output
+    import json
+
+    (param,) = json.loads(data)["parameters"]
+    assert param["history"] == [{"from": None, "value": [100, 200]}, {"from": "2026-07-01", "value": [150, 300]}]

@@ -42,7 +42,7 @@ FIELDS = (
     Field("media_report", "bool", "critical media report of a vile nature, for a cause the group is responsible for (附件3.1.2)", ("媒体批评报道", "媒体曝光")),
     Field("fight_or_insult", "bool", "an employee fought with or insulted a customer (附件3.1.3)", ("打架辱骂",)),
     Field("fraud_or_theft", "bool", "counterfeit goods, customer property taken, or fraud (附件3.1.4)", ("假冒偷拿欺诈",)),
-    Field("compensation", "number", "final compensation paid for the customer's loss, yuan (附件3.1.5, 3.2.2)", ("赔偿金额", "最终赔偿金")),
+    Field("compensation", "number", "final compensation paid for the customer's loss, yuan (附件3.1.5, 3.2.2)", ("赔偿金额", "最终赔偿金"), unit="yuan"),
     Field("flight_delay", "bool", "a flight delay the group is responsible for (附件3.2.1)", ("航班延误",)),
     Field("procedure_breach", "bool", "an employee did not follow the work standard or procedure (附件3.2.3)", ("未按标准流程",)),
     Field("rude_or_cold", "bool", "an employee impatient, cold or rude (附件3.2.4)", ("冷漠无理", "态度不耐烦")),

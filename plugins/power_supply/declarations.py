@@ -172,7 +172,7 @@ FIELDS = (
     Field("station", "text", "P4 the supply station inspected (供电所)", ("供电所", "所站")),
     Field("station_head", "names", "P4 the station head fined below 90 (所负责人)", ("所负责人", "供电所负责人")),
     Field("rules_breach", "bool", "P4-4.3 a breach of 三个十条 or 首问负责制 found", ("违反三个十条", "违反首问负责制")),
-    *(Field(code, "number", f"P4 points of {section} {label}", (label,)) for code, (label, section) in CHECKLIST.items()),
+    *(Field(code, "number", f"P4 points of {section} {label}", (label,), unit="points") for code, (label, section) in CHECKLIST.items()),
 )
 
 LADDER_HELP = "a range of two steps on the sanction ladder"

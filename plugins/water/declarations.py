@@ -74,7 +74,7 @@ FIELDS = (
     Field("appeal_approved", "bool", "the group's principal leader approved it (12345, media, superior tickets)", ("主要领导审批", "申诉批准")),
     Field("business_violation", "bool", "a violation of the business-environment rules found in handling (W1-6.3)", ("违反营商环境规定",)),
     Field("exam_retake_failed", "bool", "W1-5.1 failed the service exam's re-sit", ("补考不合格",)),
-    Field("award_amount", "number", "W1-5.4 the amount the group approved, yuan", ("奖励金额",)),
+    Field("award_amount", "number", "W1-5.4 the amount the group approved, yuan", ("奖励金额",), unit="yuan"),
 )
 
 

@@ -45,13 +45,13 @@ FIELDS = (
 class Parameters:
     """Every figure of G1; "immediately" and the revisit limit are company choices (conventions.md)."""
 
-    transfer_hours: float = param(2, rule="G1-4.1", article="第四条1", doc="hours that count as 立即 for the transfer (no text quantifies it)")
-    contact_hours: float = param(2, rule="G1-4.2", article="第四条2", doc="hours that count as 立即 for contacting the caller")
-    revisit_working_days: int = param(0, rule="G1-4.4", article="第四条4", doc="working days from the form's return to the revisit; the text gives none, 0 = not assessed")
-    clerk_fine: tuple[int, int] = param([50, 100], rule="G1-5.2", article="第五条2", doc="yuan from the general management staff member (seed: 50700元 = 50–100)")
-    internal_cause_manager_fine: tuple[int, int] = param([100, 500], rule="G1-5.3", article="第五条3", doc="yuan from the department manager (main responsibility)")
-    internal_cause_person_fine: tuple[int, int] = param([100, 500], rule="G1-5.3", article="第五条3", doc="yuan from each related responsible person")
-    repeat_multiplier: float = param(2, rule="G1-5.4", article="第五条4", doc="factor on the penalties of a second complaint on the same matter (双倍处罚)")
-    overdue_fine: tuple[int, int] = param([100, 500], rule="G1-5.5", article="第五条5", doc="yuan from each responsible person and the department manager")
-    monthly_points_per_complaint: float = param(0, rule="G1-5.1", article="第五条1", doc="performance points deducted per complaint and month; the text gives none, 0 = report counts only")
-    monthly_points_per_overdue: float = param(0, rule="G1-5.1", article="第五条1", doc="performance points deducted per overdue ticket and month; 0 = report counts only")
+    transfer_hours: float = param(2, unit="hours", rule="G1-4.1", article="第四条1", doc="hours that count as 立即 for the transfer (no text quantifies it)")
+    contact_hours: float = param(2, unit="hours", rule="G1-4.2", article="第四条2", doc="hours that count as 立即 for contacting the caller")
+    revisit_working_days: int = param(0, unit="working_days", rule="G1-4.4", article="第四条4", doc="working days from the form's return to the revisit; the text gives none, 0 = not assessed")
+    clerk_fine: tuple[int, int] = param([50, 100], unit="yuan", rule="G1-5.2", article="第五条2", doc="yuan from the general management staff member (seed: 50700元 = 50–100)")
+    internal_cause_manager_fine: tuple[int, int] = param([100, 500], unit="yuan", rule="G1-5.3", article="第五条3", doc="yuan from the department manager (main responsibility)")
+    internal_cause_person_fine: tuple[int, int] = param([100, 500], unit="yuan", rule="G1-5.3", article="第五条3", doc="yuan from each related responsible person")
+    repeat_multiplier: float = param(2, unit="times", range=(1, 100), rule="G1-5.4", article="第五条4", doc="factor on the penalties of a second complaint on the same matter (双倍处罚)")
+    overdue_fine: tuple[int, int] = param([100, 500], unit="yuan", rule="G1-5.5", article="第五条5", doc="yuan from each responsible person and the department manager")
+    monthly_points_per_complaint: float = param(0, unit="points", rule="G1-5.1", article="第五条1", doc="performance points deducted per complaint and month; the text gives none, 0 = report counts only")
+    monthly_points_per_overdue: float = param(0, unit="points", rule="G1-5.1", article="第五条1", doc="performance points deducted per overdue ticket and month; 0 = report counts only")

@@ -150,6 +150,8 @@ class Result:
     consequences: list[Consequence] = field(factory=list)
     # Where the ticket sits, for period counting: the received time and its parties.
     received_at: datetime | None = None
+    # What the assessor must know about how the ticket was read (a time given as a day only).
+    warnings: list[str] = field(factory=list)
 
 
 @frozen
@@ -224,6 +226,8 @@ def _result(obj: Result, articles: dict[str, str], time: Any) -> dict[str, Any]:
     out["deadlines"] = [_deadline(d, articles, time) for d in obj.deadlines]
     out["appeal"] = _appeal(obj.appeal, articles, time)
     out["consequences"] = [_consequence(x, articles, time) for x in obj.consequences]
+    if obj.warnings:  # only when there are some: a document without them is unchanged
+        out["warnings"] = list(obj.warnings)
     return out
 
 

@@ -205,7 +205,9 @@ class Engine:
             )
             for c in answer or ()
         ]
-        result = Result(record.id, industry.name, classification, deadlines, appeal, consequences, record.received_at)
+        result = Result(record.id, industry.name, classification, deadlines, appeal, consequences, record.received_at,
+                        # a day without a time of day matters only where a limit is judged
+                        list(record.warnings) if deadlines and record.warnings else [])
         for answer in industry.period_facts(record=record, result=result, params=params, calendar=self.calendar):
             for tally in answer or ():
                 industry.ledger.add(tally)

@@ -184,7 +184,7 @@ class Record:
         source: str,
         row: int,
         blank: Mapping[str, None],
-        date_only: tuple[tuple[str, Any], ...] = (),
+        warnings: tuple[str, ...] = (),
     ):
         attributes = self.__dict__
         attributes.update(blank)
@@ -193,8 +193,8 @@ class Record:
         self.industry = industry
         self.source = source
         self.row = row
-        # (field, cell) of each time given as a day without a time of day (read as 00:00).
-        self.date_only = date_only
+        # What the result must say about how a cell was read (a day without a time of day).
+        self.warnings = warnings
 
     def __getattr__(self, name: str) -> Any:
         # Only reached for a name that is not a field of this industry.
@@ -272,7 +272,8 @@ class RecordParser:
         for f in self._required:
             if values.get(f.name) is None:
                 raise FieldError(f.name, f"required and missing (column {' or '.join((f.name, *f.aliases))})")
-        return Record(values, self.industry, source, row, self._blank, tuple(date_only))
+        warnings = tuple(date_only_warning(self.fields[n], values[n]) for n in dict(date_only)) if date_only else ()
+        return Record(values, self.industry, source, row, self._blank, warnings)
 
     def _reader(self, f: Field):
         """A function reading one cell of ``f``; the common cases take the shortest path."""
@@ -409,6 +410,21 @@ def is_date_only(cell: Any) -> bool:
     if isinstance(cell, (int, float)) and not isinstance(cell, bool):
         return float(cell).is_integer()
     return isinstance(cell, str) and _DATE_ONLY.match(cell) is not None
+
+
+def date_only_warning(f: Field, read_as: datetime) -> str:
+    """What a result says of a time given as a day only (read as 00:00 of that day).
+
+    Every limit of the regulations is judged to the minute (conventions.md): one counted in
+    hours or minutes from or to this time cannot be judged without the time of day, and a
+    stage done "on" a day reads as done at its 00:00, which is 24:00 of the day before.
+    """
+    headers = f"{f.aliases[0]} ({f.name})" if f.aliases else f.name
+    day = read_as.date().isoformat()
+    return (
+        f"{headers} {day!r} has no time of day and was read as 00:00: a time limit counted in hours "
+        "from or to it, or one due at 24:00 the day before, may be misjudged; give the time of day"
+    )
 
 
 def parse_time(cell: Any, timezone: tzinfo, field: str) -> datetime:

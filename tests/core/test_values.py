@@ -167,3 +167,47 @@ def test_date_only_cells():
     assert is_date_only(date(2026, 3, 5)) and is_date_only(46086) and is_date_only(46086.0)
     assert not is_date_only("2026-03-05 00:00") and not is_date_only(datetime(2026, 3, 5))
     assert not is_date_only(46086.5)
+
+
+# -- a day without a time of day: never a silent 00:00 (issue 17 item 7) ---------------------------
+
+TICKET = {"id": "T1", "received_at": "2026-03-05 09:00", "dispatched_at": "2026-03-05 09:30", "category": "服务态度",
+          "verified": "是", "responsible": "是", "person": "张三", "unit": "城区供电所", "cause": "attitude_poor"}
+
+
+def power(**cells):
+    row = {k: v for k, v in {**TICKET, **cells}.items() if v is not None}
+    return run([row], as_of="2026-04-01T00:00")
+
+
+@pytest.mark.parametrize("cell", ["2026-03-05", "2026/3/5", "2026年3月5日", date(2026, 3, 5), 46086])
+def test_a_date_only_received_time_is_said_in_the_result(cell):
+    o = power(received_at=None, 受理时间=cell)
+    r = o.result("T1")
+    # P1-14 counts 1 hour from 00:00 and the 09:30 dispatch shows breached: the result says why to doubt it.
+    assert o.deadline("T1", "P1-14")["status"] == "breached"
+    assert r["warnings"] == [
+        "受理时间 (received_at) '2026-03-05' has no time of day and was read as 00:00: a time limit counted in "
+        "hours from or to it, or one due at 24:00 the day before, may be misjudged; give the time of day"
+    ]
+
+
+def test_a_date_only_stage_time_is_said_too():
+    r = power(dispatched_at="2026-03-06").result("T1")
+    assert len(r["warnings"]) == 1 and r["warnings"][0].startswith("派单时间 (dispatched_at) '2026-03-06' has no time of day")
+
+
+def test_times_of_day_give_no_warnings_and_the_document_is_unchanged():
+    for cell in ("2026-03-05 00:00", "2026-03-05T00:00:00+08:00", datetime(2026, 3, 5), 46086.375):
+        r = power(received_at=cell).result("T1")
+        assert "warnings" not in r
+
+
+def test_a_record_with_no_time_limit_needs_no_time_of_day():
+    # A P4 inspection sheet has no deadline: its day alone is what counts.
+    cells = {code: 5 for code in ("phone_95598", "duty_phone", "hall_counter", "hall_board", "hall_convenience",
+                                  "hall_materials", "hall_staff", "hall_hours", "env_corners", "env_fixtures",
+                                  "env_grounds", "env_canteen", "env_office")}
+    o = run([{"id": "I1", "record_type": "inspection", "检查时间": "2026-03-10", "station": "城西供电所", **cells}],
+            as_of="2026-04-01T00:00")
+    assert o.result("I1")["deadlines"] == [] and "warnings" not in o.result("I1")

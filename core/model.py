@@ -14,8 +14,9 @@ from typing import Any
 from attrs import define, field, frozen
 
 # The consequence kinds of the result document (contract.md). Amounts are yuan, months or
-# percent by kind; a sanction's min/max are steps of SANCTION_LADDER.
-KINDS = (
+# percent by kind; a sanction's min/max are steps of SANCTION_LADDER. The test kit fails a
+# plugin's test that reports a kind not listed here.
+CONSEQUENCE_KINDS = (
     "fine",
     "reward",
     "bonus_months",
@@ -51,6 +52,7 @@ SANCTION_LADDER = (
 )
 
 DEADLINE_STATUSES = ("met", "breached", "open", "overdue", "not_applicable")
+LATE = ("breached", "overdue")  # the statuses of a limit not kept, done late or not yet done
 APPEAL_STATUSES = ("none", "accepted", "refused")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from policy.core.calendar import months_after, working_days
 from policy.core.model import Appeal, Classification, Consequence, Deadline, PeriodConsequence
 from policy.core.periods import Tally
+from policy.core.regulation import optional_range
 
 # 附件3.1 / 3.2: criterion id -> the record fact that meets it.
 CLASS_1_FLAGS = (
@@ -136,7 +137,7 @@ def a1_10_assessment(record, classification, appeal, p) -> list[Consequence]:
     if classification.grade not in ("class_1", "class_2") or appeal.status == "accepted":
         return []
     amount = p.class_1_amount if classification.grade == "class_1" else p.class_2_amount
-    low, high = (amount[0], amount[-1]) if amount else (None, None)
+    low, high = optional_range(amount)
     grade = "一类投诉" if classification.grade == "class_1" else "二类投诉"
     return [Consequence("A1-10", record.person, "responsible_person", "refer", low, high,
                         note=f"{grade}: assessed by the group's performance assessment committee")]

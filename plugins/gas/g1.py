@@ -7,10 +7,8 @@ the statuses of 4.1, 4.3 and the reply; 5.4 reads the earlier tickets of the run
 from __future__ import annotations
 
 from policy.core.calendar import hours, judge, working_days
-from policy.core.model import Classification, Consequence, Deadline, PeriodConsequence
+from policy.core.model import LATE, Classification, Consequence, Deadline, PeriodConsequence
 from policy.core.periods import Tally
-
-LATE = ("breached", "overdue")
 
 
 def g1_classify(record, history) -> Classification:

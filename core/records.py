@@ -287,11 +287,12 @@ class RecordParser:
                         t = fromiso(cell)
                     except ValueError:
                         t = parse_time(cell, zone, name)
-                    else:
-                        t = t if t.tzinfo is not None else t.replace(tzinfo=zone)
-                    if len(cell) <= 16 and _DATE_ONLY.match(cell):
+                        if _DATE_ONLY.match(cell):
+                            self._date_only.append((name, cell))
+                        return t
+                    if len(cell) <= 10:  # ISO 8601 with a time of day is longer: 2026-03-05T09
                         self._date_only.append((name, cell))
-                    return t
+                    return t if t.tzinfo is not None else t.replace(tzinfo=zone)
                 if is_date_only(cell):
                     self._date_only.append((name, cell))
                 return parse_time(cell, zone, name)

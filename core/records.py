@@ -335,6 +335,10 @@ class RecordParser:
             if isinstance(cell, float):
                 if not math.isfinite(cell):
                     raise FieldError(f.name, f"{cell!r} is not {_EXPECTED[kind]}")
+                if abs(cell) >= 2**53:
+                    # Beyond 2**53 a spreadsheet or JSON number has lost digits: 1.2345678901234568e+28
+                    # would become a ticket number nobody wrote.
+                    raise FieldError(f.name, f"{cell!r} is a number too long to keep every digit; write it as text")
                 if cell.is_integer():
                     cell = int(cell)  # a ticket number a spreadsheet stored as a number
             elif isinstance(cell, bool):

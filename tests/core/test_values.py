@@ -211,3 +211,10 @@ def test_a_record_with_no_time_limit_needs_no_time_of_day():
     o = run([{"id": "I1", "record_type": "inspection", "检查时间": "2026-03-10", "station": "城西供电所", **cells}],
             as_of="2026-04-01T00:00")
     assert o.result("I1")["deadlines"] == [] and "warnings" not in o.result("I1")
+
+
+def test_a_ticket_number_that_lost_digits_as_a_float_is_refused_not_invented():
+    # orjson reads 12345678901234567890123456789 as 1.2345678901234568e+28: its digits are gone.
+    o = airport({**AIRPORT, "id": 1.2345678901234568e28}, {**AIRPORT, "id": 2.0**53 - 1}, {**AIRPORT, "id": 10**30})
+    assert o.errors[0]["field"] == "id" and "write it as text" in o.errors[0]["message"]
+    assert {r["id"] for r in o.results} == {"9007199254740991", str(10**30)}  # exact numbers stay numbers

@@ -22,7 +22,7 @@ from .ids import TicketIds
 from .model import NO_APPEAL, Classification, PeriodConsequence, RecordError, Result
 from .periods import Ledger, Period, Selection
 from .plugins import Plugins
-from .records import FieldError, Record, RecordParser
+from .records import FieldError, Record, RecordParser, date_only_warnings
 from .regulation import Regulation, articles_of
 
 Row = tuple[str, int, Mapping[str, Any]]  # (source, row number, raw cells)
@@ -206,8 +206,7 @@ class Engine:
             for c in answer or ()
         ]
         result = Result(record.id, industry.name, classification, deadlines, appeal, consequences, record.received_at,
-                        # a day without a time of day matters only where a limit is judged
-                        list(record.warnings) if deadlines and record.warnings else [])
+                        date_only_warnings(record, deadlines) if record.date_only else [])
         for answer in industry.period_facts(record=record, result=result, params=params, calendar=self.calendar):
             for tally in answer or ():
                 industry.ledger.add(tally)

@@ -184,7 +184,7 @@ class Record:
         source: str,
         row: int,
         blank: Mapping[str, None],
-        warnings: tuple[str, ...] = (),
+        date_only: tuple[tuple[str, str], ...] = (),
     ):
         attributes = self.__dict__
         attributes.update(blank)
@@ -193,8 +193,8 @@ class Record:
         self.industry = industry
         self.source = source
         self.row = row
-        # What the result must say about how a cell was read (a day without a time of day).
-        self.warnings = warnings
+        # (field, column header) of each time given as a day only, read as 00:00 of that day.
+        self.date_only = date_only
 
     def __getattr__(self, name: str) -> Any:
         # Only reached for a name that is not a field of this industry.
@@ -272,8 +272,11 @@ class RecordParser:
         for f in self._required:
             if values.get(f.name) is None:
                 raise FieldError(f.name, f"required and missing (column {' or '.join((f.name, *f.aliases))})")
-        warnings = tuple(date_only_warning(self.fields[n], values[n]) for n in dict(date_only)) if date_only else ()
-        return Record(values, self.industry, source, row, self._blank, warnings)
+        if date_only:  # rare: name each such time by the column the input used
+            used = {self._readers[h][0]: h for h in raw if h in self._readers}
+            days = tuple((n, used.get(n, n)) for n in dict(date_only))
+            return Record(values, self.industry, source, row, self._blank, days)
+        return Record(values, self.industry, source, row, self._blank)
 
     def _reader(self, f: Field):
         """A function reading one cell of ``f``; the common cases take the shortest path."""
@@ -417,19 +420,38 @@ def is_date_only(cell: Any) -> bool:
     return isinstance(cell, str) and _DATE_ONLY.match(cell) is not None
 
 
-def date_only_warning(f: Field, read_as: datetime) -> str:
-    """What a result says of a time given as a day only (read as 00:00 of that day).
+def date_only_warnings(record: Record, deadlines: Iterable[Any]) -> list[str]:
+    """What a result says of each time given as a day only, where that decided a limit.
 
-    Every limit of the regulations is judged to the minute (conventions.md): one counted in
-    hours or minutes from or to this time cannot be judged without the time of day, and a
-    stage done "on" a day reads as done at its 00:00, which is 24:00 of the day before.
+    Every limit of the regulations is judged to the minute (conventions.md). A day read as
+    00:00 is exact as the start of a limit in days or working days (the start day never
+    counts), but it decides a limit counted in hours or minutes from it, and as the time a
+    stage was done it reads as 24:00 of the day before. Those deadlines are named.
     """
-    headers = f"{f.aliases[0]} ({f.name})" if f.aliases else f.name
-    day = read_as.date().isoformat()
-    return (
-        f"{headers} {day!r} has no time of day and was read as 00:00: a time limit counted in hours "
-        "from or to it, or one due at 24:00 the day before, may be misjudged; give the time of day"
-    )
+    out = []
+    for name, header in record.date_only:
+        read_as = record.values[name]
+        decided = [d for d in deadlines if d.due is not None and (d.done_at == read_as or _counted_from(d, read_as))]
+        if decided:
+            column = header if header == name else f"{header} ({name})"
+            rules = ", ".join(f"{d.rule} ({d.limit})" for d in decided)
+            out.append(
+                f"{column} {read_as.date().isoformat()} has no time of day and was read as 00:00, "
+                f"which decides {rules}: give the time of day"
+            )
+    return out
+
+
+def _counted_from(deadline: Any, start: datetime) -> bool:
+    """The deadline is a limit in hours or minutes counted from ``start`` (its due = start + N)."""
+    amount, _, unit = deadline.limit.partition(" ")
+    unit = unit if unit.endswith("s") else unit + "s"
+    if deadline.extended or unit not in ("hours", "minutes"):
+        return False
+    try:
+        return deadline.due - start == timedelta(**{unit: float(amount)})
+    except (ValueError, OverflowError):
+        return False
 
 
 def parse_time(cell: Any, timezone: tzinfo, field: str) -> datetime:

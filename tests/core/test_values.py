@@ -181,20 +181,41 @@ def power(**cells):
 
 
 @pytest.mark.parametrize("cell", ["2026-03-05", "2026/3/5", "2026年3月5日", date(2026, 3, 5), 46086])
-def test_a_date_only_received_time_is_said_in_the_result(cell):
+def test_a_date_only_received_time_is_said_where_it_decides_an_hour_limit(cell):
     o = power(received_at=None, 受理时间=cell)
-    r = o.result("T1")
     # P1-14 counts 1 hour from 00:00 and the 09:30 dispatch shows breached: the result says why to doubt it.
     assert o.deadline("T1", "P1-14")["status"] == "breached"
-    assert r["warnings"] == [
-        "受理时间 (received_at) '2026-03-05' has no time of day and was read as 00:00: a time limit counted in "
-        "hours from or to it, or one due at 24:00 the day before, may be misjudged; give the time of day"
+    assert o.result("T1")["warnings"] == [
+        "受理时间 (received_at) 2026-03-05 has no time of day and was read as 00:00, which decides "
+        "P1-14 (1 hour): give the time of day"
     ]
 
 
-def test_a_date_only_stage_time_is_said_too():
+def test_the_column_used_is_named_and_an_english_header_as_is():
+    r = power(received_at="2026-03-05").result("T1")
+    assert r["warnings"][0].startswith("received_at 2026-03-05 has no time of day")
+
+
+def test_a_date_only_stage_end_is_said_for_every_limit_it_ends():
+    # Dispatched "on" 03-06, read as 00:00: P1-14 (1 hour from 09:00 on 03-05) reads as breached,
+    # and the working-day limits counted from the dispatch start at that day, which is exact.
     r = power(dispatched_at="2026-03-06").result("T1")
-    assert len(r["warnings"]) == 1 and r["warnings"][0].startswith("派单时间 (dispatched_at) '2026-03-06' has no time of day")
+    assert r["warnings"] == ["dispatched_at 2026-03-06 has no time of day and was read as 00:00, "
+                             "which decides P1-14 (1 hour): give the time of day"]
+    # Replied "on" 03-12, the day after the 4th working day (Thu 03-05 -> Wed 03-11): read as
+    # 00:00 it is 24:00 of 03-11, exactly P1-15b's due time, so it shows met: the result says so.
+    o = power(dispatched_at="2026-03-05 09:30", replied_at="2026-03-12")
+    assert o.deadline("T1", "P1-15b")["due"] == "2026-03-12T00:00:00+08:00"
+    assert o.deadline("T1", "P1-15b")["status"] == "met"
+    (warning,) = o.result("T1")["warnings"]
+    assert warning.startswith("replied_at 2026-03-12 has no time of day") and "P1-15b (4 working days)" in warning
+
+
+def test_a_date_only_start_of_a_working_day_limit_is_exact_and_silent():
+    # A1-7.1a counts 1 working day from 受理: the start day never counts, so its time does not matter.
+    o = airport({**AIRPORT, "received_at": "2026-03-02", "compensation": 6000})
+    assert o.deadline("J1", "A1-7.1a")["due"] == "2026-03-04T00:00:00+08:00"
+    assert "warnings" not in o.result("J1")
 
 
 def test_times_of_day_give_no_warnings_and_the_document_is_unchanged():

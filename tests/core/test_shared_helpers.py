@@ -40,3 +40,19 @@ def test_the_test_kit_fails_a_consequence_kind_the_document_has_not():
               "responsible": "是", "person": "张三", "unit": "城区供电所", "cause": "attitude_poor"}
     with pytest.raises(AssertionError, match=r"consequence kinds the result document has not: \['fines'\]"):
         run([ticket], modules=[local], as_of="2026-04-01T00:00")
+
+
+def test_the_test_kit_fails_a_deadline_status_the_document_has_not():
+    from policy.core.model import Deadline
+
+    local = types.ModuleType("local_status")
+
+    @hookimpl
+    def policy_deadlines(record, classification, params, calendar, as_of):
+        return [Deadline("P1-14", "dispatch", None, None, "late")]
+
+    local.policy_deadlines = policy_deadlines
+    ticket = {"id": "T1", "received_at": "2026-03-02 09:00", "category": "服务态度", "verified": "是",
+              "responsible": "是", "person": "张三", "unit": "城区供电所", "cause": "attitude_poor"}
+    with pytest.raises(AssertionError, match=r"deadline statuses the result document has not: \['late'\]"):
+        run([ticket], modules=[local], as_of="2026-04-01T00:00")

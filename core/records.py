@@ -2,8 +2,10 @@
 
 A raw row is a mapping of column header to cell (CSV text, JSON values, spreadsheet cells).
 Headers are the snake_case field names of contract.md or the Chinese column headers each
-plugin declares as aliases. Cells are checked against the field's kind; a bad cell raises
-:class:`FieldError` naming the field and saying what was expected, in words a clerk reads.
+plugin declares as aliases. Cells are checked against the field's kind, and numbers against
+the field's range; a bad cell raises :class:`FieldError` naming the field and saying what was
+expected, in words a clerk reads. Whatever else reading a cell raises becomes that field's
+error too: wrong input is never a crash, nor blamed on plugin code.
 """
 
 from __future__ import annotations
@@ -50,21 +52,13 @@ def describe_range(low: float, high: float, unit: str | None) -> str:
     return f"{low:g} to {high:.15g}{label}"
 
 
-def roster_cell(row: Mapping[str, Any], *headers: str) -> str | None:
-    """The first non-empty cell of ``row`` under any of ``headers``, as stripped text.
-
-    A roster (``--roster``) is a plain table a plugin reads in its period hook; each plugin
-    names the columns it needs, in English and Chinese.
-    """
-    return next((str(row[h]).strip() for h in headers if row.get(h) not in (None, "")), None)
-
 TRUE = frozenset({"true", "1", "是", "yes", "y", "t", "对", "√"})
 FALSE = frozenset({"false", "0", "否", "no", "n", "f", "不", "×"})
 NAME_SEPARATORS = re.compile(r"\s*[;；、,，]\s*")
 EXCEL_EPOCH = datetime(1899, 12, 30)
 
 
-def _known_kind(kind: str) -> None:
+def _known_kind(_field: Any, _attribute: Any, kind: str) -> None:
     if kind not in FIELD_KINDS:
         raise ValueError(f"unknown field kind {kind!r}; one of {', '.join(FIELD_KINDS)}")
 
@@ -87,7 +81,7 @@ class Field:
     """
 
     name: str
-    kind: str = field(validator=lambda _, __, kind: _known_kind(kind))
+    kind: str = field(validator=_known_kind)
     doc: str = ""
     aliases: tuple[str, ...] = ()
     choices: Mapping[str, str] | None = None
@@ -535,3 +529,12 @@ def parse_number(cell: Any, field: str) -> float:
     if not math.isfinite(value):
         raise FieldError(field, f"{_shown(cell)} is not a finite number")
     return int(value) if value.is_integer() and cell.__class__ is str else value
+
+
+def roster_cell(row: Mapping[str, Any], *headers: str) -> str | None:
+    """The first non-empty cell of ``row`` under any of ``headers``, as stripped text.
+
+    A roster (``--roster``) is a plain table a plugin reads in its period hook; each plugin
+    names the columns it needs, in English and Chinese.
+    """
+    return next((str(row[h]).strip() for h in headers if row.get(h) not in (None, "")), None)

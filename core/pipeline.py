@@ -108,7 +108,9 @@ class Engine:
             name = raw.get(h)
             if name not in (None, ""):
                 # A record that names its industry is never evaluated under another one.
-                name = str(name).strip()
+                if name.__class__ is not str:  # a list or a nested object: never str() it
+                    raise FieldError("industry", f"expected a plugin name as text: one of {', '.join(self.industries)}")
+                name = name.strip()
                 industry = self.industries.get(name)
                 if industry is None:
                     raise FieldError(
@@ -241,7 +243,7 @@ def raw_id(raw: Mapping[str, Any]) -> str | None:
         return v  # the common case, first: this runs for every row
     for h in ID_HEADERS:
         v = raw.get(h)
-        if v not in (None, ""):
+        if v.__class__ in (str, int, float) and v != "":  # a list or an object is no id (its field error says so)
             return str(int(v) if isinstance(v, float) and v.is_integer() else v).strip()
     return None
 

@@ -239,3 +239,14 @@ def test_a_ticket_number_that_lost_digits_as_a_float_is_refused_not_invented():
     o = airport({**AIRPORT, "id": 1.2345678901234568e28}, {**AIRPORT, "id": 2.0**53 - 1}, {**AIRPORT, "id": 10**30})
     assert o.errors[0]["field"] == "id" and "write it as text" in o.errors[0]["message"]
     assert {r["id"] for r in o.results} == {"9007199254740991", str(10**30)}  # exact numbers stay numbers
+
+
+@pytest.mark.parametrize("field", ["id", "工单编号", "industry"])
+def test_a_nested_object_as_id_or_industry_is_that_fields_error_not_a_recursion(field):
+    # orjson reads objects nested up to 1024 deep; str() of one 1000 deep raises RecursionError.
+    bad = {k: v for k, v in AIRPORT.items() if field == "industry" or k != "id"}
+    o = airport({**bad, field: nested(1000)}, {**AIRPORT, "id": "J2"})
+    (error,) = o.errors
+    assert error["field"] == ("industry" if field == "industry" else "id")
+    assert error["id"] == (None if field != "industry" else "J1")
+    assert o.result("J2")["grade"] == "grumble"

@@ -49,7 +49,11 @@ def write(tmp_path, plugin, line):
         ("power_supply", "repair_urban_minutes = nan", "repair_urban_minutes: nan is outside"),
         ("water", "award_nothing = 1", "plugins.water.award_nothing: unknown key"),
         ("water", "star_share_pct = 120", "star_share_pct: 120 is outside the allowed range: 0 to 100 percent"),
-        ("water", "section_bad_months_threshold = 13", "0 to 12 months"),
+        ("water", "section_bad_months_threshold = 13", "1 to 12 months"),
+        # A threshold of 0 would mark a year with no incident: 80% bonus for everyone listed.
+        ("water", "person_year_threshold = 0", "person_year_threshold: 0 is outside the allowed range: 1 to 1000000 count (件)"),
+        ("water", "annual_star_months = 0", "annual_star_months: 0 is outside the allowed range: 1 to 12 months"),
+        ("water", "quarterly_star_months = 13", "1 to 12 months"),
         ("gas", "transfer_hours = nan", "transfer_hours: nan is outside"),
         ("gas", "repeat_multiplier = 0", "repeat_multiplier: 0 is outside the allowed range: 1 to 100 times"),
         ("airport", "compensation_threshold = inf", "compensation_threshold: inf is outside the allowed range: 0 to 1000000000 yuan"),

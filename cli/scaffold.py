@@ -66,8 +66,8 @@ FIELDS = (
 
 @define
 class Parameters:
-    answer_working_days: int = param(2, rule="X1-3", article="第三条", doc="working days to answer a complaint")
-    late_fine: int = param(100, rule="X1-5", article="第五条", doc="yuan for a late answer")
+    answer_working_days: int = param(2, unit="working_days", rule="X1-3", article="第三条", doc="working days to answer a complaint")
+    late_fine: int = param(100, unit="yuan", rule="X1-5", article="第五条", doc="yuan for a late answer")
 
 
 REGULATION = Regulation(

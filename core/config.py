@@ -24,6 +24,7 @@ from cattrs.preconf.tomllib import make_converter
 
 from . import dated
 from .calendar import WorkCalendar
+from .records import describe_range
 from .regulation import ParameterValueError, Regulation, parameter_docs
 
 DEFAULT_PATH = "policy.toml"
@@ -271,7 +272,7 @@ def render(enabled: Iterable[str], regulations: Mapping[str, Regulation]) -> str
         docs = parameter_docs(regulations[name].parameters)
         data["plugins"][name] = {d["name"]: d["default"] for d in docs}
         for d in docs:
-            comments[(f"plugins.{name}", d["name"])] = f"# {d['rule']} {d['article']}: {d['doc']}"
+            comments[(f"plugins.{name}", d["name"])] = f"# {d['rule']} {d['article']}: {d['doc']}{_unit_note(d)}"
     comments[("policy", "plugins")] = "# industry plugins enabled (`policy plugins` lists what is installed)"
     comments[("policy", "timezone")] = "# a ticket time without an offset is in this zone"
     comments[("policy", "local_plugins")] = "# Python files of the company's own hook implementations"
@@ -299,6 +300,13 @@ def render(enabled: Iterable[str], regulations: Mapping[str, Regulation]) -> str
                 out.append(comments[(table, key)])
         out.append(line)
     return "\n".join(out) + "\n"
+
+
+def _unit_note(doc: Mapping[str, Any]) -> str:
+    """" [0 to 8784 hours (小时)]": a parameter's unit and allowed range, for its comment."""
+    if doc["unit"] is None:
+        return ""
+    return f" [{describe_range(*doc['range'], doc['unit'])}]"
 
 
 def parameters_as_dict(params: Any) -> dict[str, Any]:

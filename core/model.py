@@ -14,8 +14,9 @@ from typing import Any
 from attrs import define, field, frozen
 
 # The consequence kinds of the result document (contract.md). Amounts are yuan, months or
-# percent by kind; a sanction's min/max are steps of SANCTION_LADDER.
-KINDS = (
+# percent by kind; a sanction's min/max are steps of SANCTION_LADDER. The test kit fails a
+# plugin's test that reports a kind not listed here.
+CONSEQUENCE_KINDS = (
     "fine",
     "reward",
     "bonus_months",
@@ -51,6 +52,7 @@ SANCTION_LADDER = (
 )
 
 DEADLINE_STATUSES = ("met", "breached", "open", "overdue", "not_applicable")
+LATE = ("breached", "overdue")  # the statuses of a limit not kept, done late or not yet done
 APPEAL_STATUSES = ("none", "accepted", "refused")
 
 
@@ -201,6 +203,8 @@ class Result:
     consequences: list[Consequence] = field(factory=list)
     # Where the ticket sits, for period counting: the received time and its parties.
     received_at: datetime | None = None
+    # What the assessor must know about how the ticket was read (a time given as a day only).
+    warnings: list[str] = field(factory=list)
     # Why each figure (core/trace.py), only for a ticket being explained.
     trace: dict | None = None
 
@@ -279,6 +283,8 @@ def _result(obj: Result, articles: dict[str, str], time: Any) -> dict[str, Any]:
     out["consequences"] = [_consequence(x, articles, time) for x in obj.consequences]
     if obj.trace is not None:
         out["trace"] = obj.trace
+    if obj.warnings:  # only when there are some: a document without them is unchanged
+        out["warnings"] = list(obj.warnings)
     return out
 
 

@@ -24,7 +24,7 @@ from .ids import TicketIds
 from .model import NO_APPEAL, Classification, PeriodConsequence, RecordError, Result
 from .periods import Ledger, Period, Selection
 from .plugins import Plugins
-from .records import FieldError, Record, RecordParser
+from .records import FieldError, Record, RecordParser, date_only_warnings
 from .regulation import Regulation, articles_of
 from .trace import Trace, explain
 
@@ -121,7 +121,9 @@ class Engine:
             name = raw.get(h)
             if name not in (None, ""):
                 # A record that names its industry is never evaluated under another one.
-                name = str(name).strip()
+                if name.__class__ is not str:  # a list or a nested object: never str() it
+                    raise FieldError("industry", f"expected a plugin name as text: one of {', '.join(self.industries)}")
+                name = name.strip()
                 industry = self.industries.get(name)
                 if industry is None:
                     raise FieldError(
@@ -227,7 +229,8 @@ class Engine:
             )
             for c in answer or ()
         ]
-        result = Result(record.id, industry.name, classification, deadlines, appeal, consequences, record.received_at)
+        result = Result(record.id, industry.name, classification, deadlines, appeal, consequences, record.received_at,
+                        date_only_warnings(record, deadlines) if record.date_only else [])
         tallies = [
             tally
             for answer in industry.period_facts(record=record, result=result, params=params, calendar=self.calendar)
@@ -288,7 +291,7 @@ def raw_id(raw: Mapping[str, Any]) -> str | None:
         return v  # the common case, first: this runs for every row
     for h in ID_HEADERS:
         v = raw.get(h)
-        if v not in (None, ""):
+        if v.__class__ in (str, int, float) and v != "":  # a list or an object is no id (its field error says so)
             return str(int(v) if isinstance(v, float) and v.is_integer() else v).strip()
     return None
 

@@ -1,9 +1,10 @@
 """What a plugin declares about its regulation: rules, record fields and parameters.
 
 Every number in a regulation is a parameter: an attrs field made with :func:`param`, whose
-default is the regulation's figure and whose metadata names the rule id and the article.
-The config's ``[plugins.<name>]`` table overrides them; ``policy init`` writes them all out,
-each under a comment citing its rule.
+default is the regulation's figure and whose metadata names the rule id, the article, the
+unit it is counted in and the range a value must lie in. The config's ``[plugins.<name>]``
+table overrides them, each value checked against its range; ``policy init`` writes them all
+out, each under a comment citing its rule.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import math
+
 import attrs
 from attrs import frozen
 
 from .model import SANCTION_LADDER, Rule
-from .records import Field
+from .records import UNITS, Field, describe_range, unit_range
 
 
 @frozen
@@ -58,29 +61,38 @@ def param(
     rule: str,
     article: str,
     doc: str,
+    unit: str | None = None,
+    range: tuple[float, float] | None = None,  # noqa: A002 - the word a plugin author reads
     choices: Sequence[str] | None = None,
     revisions: Sequence[tuple[Any, Any]] = (),
 ) -> Any:
-    """A regulation figure: its default, the rule id and article it comes from, a doc line.
+    """A regulation figure: its default, the rule id and article it comes from, a doc line,
+    the ``unit`` it is counted in (a key of :data:`~policy.core.records.UNITS`) and the
+    ``range`` (low, high), inclusive, every number of it must lie in.
 
-    Numbers must not be negative; a two-element list is a range whose first element is not
-    above the second (a sanction range is checked on the ladder); ``choices`` restricts a
-    string. ``revisions`` are the regulation's own later figures: (date it takes effect, value)
-    pairs in date order (see :mod:`policy.core.dated`).
+    Without a range of its own a number takes its unit's sanity range (hours: a year at
+    most; percent: 0–100; yuan: a billion), and without a unit finite, 0 to a billion. A
+    two-element list is a range whose first element is not above the second (a sanction
+    range is checked on the ladder); ``choices`` restricts a string. ``revisions`` are the
+    regulation's own later figures: (date it takes effect, value) pairs in date order (see
+    :mod:`policy.core.dated`).
     """
-    validators = [_validate(choices)]
+    if unit is not None and unit not in UNITS:
+        raise ValueError(f"parameter of {rule}: unknown unit {unit!r}; one of {', '.join(UNITS)}")
+    bounds = range if range is not None else unit_range(unit)
+    if not (len(bounds) == 2 and bounds[0] <= bounds[1]):
+        raise ValueError(f"parameter of {rule}: range must be (low, high) with low <= high, not {bounds!r}")
+    validators = [_validate(choices, bounds, unit)]
+    metadata = {"rule": rule, "article": article, "doc": doc, "unit": unit, "range": bounds, "choices": choices,
+                "revisions": tuple(revisions)}
     if isinstance(default, (list, tuple)):
         return attrs.field(
             factory=lambda: tuple(default),
             converter=tuple,
             validator=validators,
-            metadata={"rule": rule, "article": article, "doc": doc, "revisions": tuple(revisions)},
+            metadata=metadata,
         )
-    return attrs.field(
-        default=default,
-        validator=validators,
-        metadata={"rule": rule, "article": article, "doc": doc, "choices": choices, "revisions": tuple(revisions)},
-    )
+    return attrs.field(default=default, validator=validators, metadata=metadata)
 
 
 class ParameterValueError(ValueError):
@@ -91,26 +103,28 @@ class ParameterValueError(ValueError):
         self.name = name
 
 
-def _validate(choices: Sequence[str] | None):
+def _validate(choices: Sequence[str] | None, bounds: tuple[float, float], unit: str | None):
     def check(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
         try:
-            _check(value, choices)
+            _check(value, choices, bounds, unit)
         except ValueError as e:
             raise ParameterValueError(attribute.name, str(e)) from None
 
     return check
 
 
-def _check(value: Any, choices: Sequence[str] | None) -> None:
-    """Numbers not negative; a two-element range not backwards; a choice among choices."""
+def _check(value: Any, choices: Sequence[str] | None, bounds: tuple[float, float], unit: str | None) -> None:
+    """Numbers finite and in range; a two-element range not backwards; a choice among choices."""
     if choices is not None and value not in choices:
         raise ValueError(f"must be one of {', '.join(map(repr, choices))}, not {value!r}")
     items = value if isinstance(value, tuple) else (value,)
+    low, high = bounds
     for item in items:
         if isinstance(item, bool):
             continue
-        if isinstance(item, (int, float)) and item < 0:
-            raise ValueError(f"must not be negative, not {item!r}")
+        if isinstance(item, (int, float)) and not (math.isfinite(item) and low <= item <= high):
+            shown = f"{item!r}" if not isinstance(item, int) or abs(item) < 10**30 else "a number this large"
+            raise ValueError(f"{shown} is outside the allowed range: {describe_range(low, high, unit)}")
     if isinstance(value, tuple) and len(value) == 2:
         low, high = value
         if isinstance(low, str) and any(step in SANCTION_LADDER for step in value):  # else two names, not a range
@@ -126,7 +140,7 @@ def _check(value: Any, choices: Sequence[str] | None) -> None:
 
 
 def parameter_docs(parameters: type) -> list[dict[str, Any]]:
-    """Each parameter's name, default, rule id, article and doc, in declaration order."""
+    """Each parameter's name, default, rule id, article, doc, unit and range, in declaration order."""
     out = []
     for a in attrs.fields(parameters):
         default = a.default.factory() if isinstance(a.default, attrs.Factory) else a.default
@@ -137,9 +151,17 @@ def parameter_docs(parameters: type) -> list[dict[str, Any]]:
                 "rule": a.metadata.get("rule"),
                 "article": a.metadata.get("article"),
                 "doc": a.metadata.get("doc"),
+                "unit": a.metadata.get("unit"),
+                "range": list(a.metadata["range"]) if "range" in a.metadata else None,
             }
         )
     return out
+
+
+def optional_range(amount: Sequence[float]) -> tuple[float | None, float | None]:
+    """A ``[]`` or ``[min, max]`` parameter (a figure the text leaves to another document or
+    to a committee) as (min, max), or (None, None) when the company has set none."""
+    return (amount[0], amount[-1]) if amount else (None, None)
 
 
 def articles_of(regulations: Mapping[str, Regulation]) -> dict[str, str]:

@@ -11,7 +11,8 @@ Plugin authors and the built-in plugins' own tests use it the same way::
 
 ``run`` builds a clean plugin manager each time (never a global), loads only the plugins
 named, plus any extra modules given (a local plugin under test), and checks that every
-rule cited is one the plugin declares: citing an undeclared id fails the test.
+rule cited is one the plugin declares: citing an undeclared id fails the test, as does a
+consequence kind, deadline status or appeal status the result document does not have.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from types import ModuleType
 from typing import Any
 
 from .config import from_dict
-from .model import RecordError, as_dict
+from .model import APPEAL_STATUSES, CONSEQUENCE_KINDS, DEADLINE_STATUSES, RecordError, as_dict
 from .periods import Period
 from .pipeline import Engine
 from .plugins import discover, register_module
@@ -144,5 +145,13 @@ def run(
     undeclared = outcome.rules_cited() - set(engine.articles)
     if undeclared:
         raise AssertionError(f"results cite rules no enabled plugin declares: {sorted(undeclared)}")
+    for what, used, known in (
+        ("consequence kinds", {c["kind"] for r in results for c in r["consequences"]} | {p["kind"] for p in period_out},
+         CONSEQUENCE_KINDS),
+        ("deadline statuses", {d["status"] for r in results for d in r["deadlines"]}, DEADLINE_STATUSES),
+        ("appeal statuses", {r["appeal"]["status"] for r in results}, APPEAL_STATUSES),
+    ):
+        if used - set(known):
+            raise AssertionError(f"results report {what} the result document has not: {sorted(used - set(known))}")
     CITED.update(outcome.rules_cited())
     return outcome

@@ -5,6 +5,7 @@ from __future__ import annotations
 from policy.core.calendar import months_after, working_days
 from policy.core.model import Appeal, Classification, Consequence, Deadline, PeriodConsequence, refer_unnamed
 from policy.core.periods import Tally
+from policy.core.regulation import optional_range
 
 QUALITY_DEPARTMENT = "质量安全部"  # 9: "质量平安部(质量安全部)每月对本集团发生的投诉、抱怨事件进行统计"
 
@@ -138,7 +139,7 @@ def a1_10_assessment(record, classification, appeal, p) -> list[Consequence]:
     if classification.grade not in ("class_1", "class_2") or appeal.status == "accepted":
         return []
     amount = p.class_1_amount if classification.grade == "class_1" else p.class_2_amount
-    low, high = (amount[0], amount[-1]) if amount else (None, None)
+    low, high = optional_range(amount)
     grade = "一类投诉" if classification.grade == "class_1" else "二类投诉"
     if not record.person:
         return [refer_unnamed("A1-10", "responsible_person", "person, 责任人", record.department or record.id,

@@ -47,7 +47,7 @@ FIELDS = (
     Field("media_report", "bool", "critical media report of a vile nature, for a cause the group is responsible for (附件3.1.2)", ("媒体批评报道", "媒体曝光")),
     Field("fight_or_insult", "bool", "an employee fought with or insulted a customer (附件3.1.3)", ("打架辱骂",)),
     Field("fraud_or_theft", "bool", "counterfeit goods, customer property taken, or fraud (附件3.1.4)", ("假冒偷拿欺诈",)),
-    Field("compensation", "number", "final compensation paid for the customer's loss, yuan (附件3.1.5, 3.2.2)", ("赔偿金额", "最终赔偿金")),
+    Field("compensation", "number", "final compensation paid for the customer's loss, yuan (附件3.1.5, 3.2.2)", ("赔偿金额", "最终赔偿金"), unit="yuan"),
     Field("flight_delay", "bool", "a flight delay the group is responsible for (附件3.2.1)", ("航班延误",)),
     Field("procedure_breach", "bool", "an employee did not follow the work standard or procedure (附件3.2.3)", ("未按标准流程",)),
     Field("rude_or_cold", "bool", "an employee impatient, cold or rude (附件3.2.4)", ("冷漠无理", "态度不耐烦")),
@@ -64,11 +64,11 @@ FIELDS = (
 class Parameters:
     """Every figure of A1; the assessment amounts of 10 are the company's (the text sets none)."""
 
-    compensation_threshold: float = param(5000, rule="A1-att3.1.5", article="附件3.1.5 / 3.2.2", doc="yuan: compensation above it is class 1, at or below it (and above 0) class 2")
-    repeat_months: int = param(3, rule="A1-att3.1.6", article="附件3.1.6 / 3.2", doc="months (民法典 第二百零二条) within which a repeat counts")
-    form_working_days: int = param(1, rule="A1-7.1a", article="7.1 / 7.2", doc="working days from receipt to issuing the handling form, class 1 and class 2")
-    class_1_handling_working_days: int = param(3, rule="A1-7.1b", article="7.1", doc="working days from the form to handled, class 1")
-    class_2_handling_working_days: int = param(2, rule="A1-7.2b", article="7.2", doc="working days from the form to handled, class 2")
-    appeal_working_days: int = param(1, rule="A1-8.1", article="8.1 / 8.2", doc="working days from receiving the form within which an appeal is filed")
-    class_1_amount: tuple[int, ...] = param([], rule="A1-10", article="10", doc="yuan [min, max] the committee's assessment of a class-1 complaint; [] refers it without an amount")
-    class_2_amount: tuple[int, ...] = param([], rule="A1-10", article="10", doc="yuan [min, max] for a class-2 complaint; [] refers it without an amount")
+    compensation_threshold: float = param(5000, unit="yuan", rule="A1-att3.1.5", article="附件3.1.5 / 3.2.2", doc="yuan: compensation above it is class 1, at or below it (and above 0) class 2")
+    repeat_months: int = param(3, unit="months", rule="A1-att3.1.6", article="附件3.1.6 / 3.2", doc="months (民法典 第二百零二条) within which a repeat counts")
+    form_working_days: int = param(1, unit="working_days", rule="A1-7.1a", article="7.1 / 7.2", doc="working days from receipt to issuing the handling form, class 1 and class 2")
+    class_1_handling_working_days: int = param(3, unit="working_days", rule="A1-7.1b", article="7.1", doc="working days from the form to handled, class 1")
+    class_2_handling_working_days: int = param(2, unit="working_days", rule="A1-7.2b", article="7.2", doc="working days from the form to handled, class 2")
+    appeal_working_days: int = param(1, unit="working_days", rule="A1-8.1", article="8.1 / 8.2", doc="working days from receiving the form within which an appeal is filed")
+    class_1_amount: tuple[int, ...] = param([], unit="yuan", rule="A1-10", article="10", doc="yuan [min, max] the committee's assessment of a class-1 complaint; [] refers it without an amount")
+    class_2_amount: tuple[int, ...] = param([], unit="yuan", rule="A1-10", article="10", doc="yuan [min, max] for a class-2 complaint; [] refers it without an amount")

@@ -7,10 +7,9 @@ the statuses of 4.1, 4.3 and the reply; 5.4 reads the earlier tickets of the run
 from __future__ import annotations
 
 from policy.core.calendar import hours, judge, working_days
-from policy.core.model import Classification, Consequence, Deadline, PeriodConsequence, refer_unnamed
+from policy.core.model import LATE, Classification, Consequence, Deadline, PeriodConsequence, refer_unnamed
 from policy.core.periods import Tally
 
-LATE = ("breached", "overdue")
 GENERAL_MANAGEMENT = "综合管理部"  # where the clerk of 第五条2 sits (第四条1)
 
 

@@ -13,7 +13,8 @@ from datetime import date
 from policy.core.calendar import SAME_DAY, hours, working_days
 from policy.core.model import Appeal, Classification, Consequence, Deadline, PeriodConsequence, refer_unnamed
 from policy.core.periods import Tally
-from policy.core.records import FieldError, parse_number
+from policy.core.records import FieldError, parse_number, roster_cell
+from policy.core.regulation import optional_range
 
 
 def p1_9_counted(record, trace=None) -> Classification:
@@ -165,7 +166,7 @@ def p1_24_4_2_serious(record, p) -> list[Consequence]:
 
 def p1_24_5_others(record, p) -> list[Consequence]:
     """第二十四条(五): other responsible persons, by analogy level by level: for a person."""
-    low, high = (p.other_responsible_fine[0], p.other_responsible_fine[-1]) if p.other_responsible_fine else (None, None)
+    low, high = optional_range(p.other_responsible_fine)
     return [
         Consequence("P1-24.5", name, "other_responsible", "refer", low, high,
                     note="assess by analogy with the clauses above, level by level (参照上述条款逐级进行考核)")
@@ -217,7 +218,7 @@ def _fine(rule: str, party, role: str, amount) -> Consequence:
 
 
 def _refer(rule: str, party, amount, note: str) -> Consequence:
-    low, high = (amount[0], amount[-1]) if amount else (None, None)
+    low, high = optional_range(amount)
     return Consequence(rule, party, "responsible_person", "refer", low, high, note=note)
 
 
@@ -393,10 +394,9 @@ def _performance_pay(roster) -> tuple[dict[str, dict], list[PeriodConsequence]]:
     pay: dict[str, dict] = {}
     problems = []
     for i, row in enumerate(roster, 1):
-        get = lambda *names: next((str(row[n]).strip() for n in names if row.get(n) not in (None, "")), None)  # noqa: E731
-        person, amount = get("person", "姓名", "责任人"), get("performance_pay", "月度绩效", "绩效工资")
+        person, amount = roster_cell(row, "person", "姓名", "责任人"), roster_cell(row, "performance_pay", "月度绩效", "绩效工资")
         month = next((row[n] for n in ("month", "月份") if row.get(n) not in (None, "")), None)
-        if amount is None and month is None and get("industry", "行业") != "power_supply":
+        if amount is None and month is None and roster_cell(row, "industry", "行业") != "power_supply":
             continue  # a row of another industry's roster (service posts): none of the pay columns
         try:
             value = parse_number(amount, "performance_pay")

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from policy.core.calendar import judge, minutes, working_days
-from policy.core.model import Consequence, Deadline
+from policy.core.model import LATE, Consequence, Deadline
 from policy.core.records import FieldError
+from policy.core.regulation import optional_range
 
-LATE = ("breached", "overdue")
 
 
 def p3_4_10_supply_plan(record, p, calendar, as_of) -> Deadline:
@@ -104,7 +104,7 @@ def p3_broken_commitment(record, p, deadlines, already: list[Consequence]) -> li
     if not broken or any(c.rule == "P1-24.2" for c in already):
         return []
     amount = p.ten_commitments_fine
-    low, high = (amount[0], amount[-1]) if amount else (None, None)
+    low, high = optional_range(amount)
     return [Consequence("P1-24.2", record.person, "responsible_person", "refer", low, high,
                         note=f"commitment {', '.join(broken)} broken: a 十项承诺 breach, assess under 渝电营[2005]15号")]
 

@@ -83,33 +83,37 @@ FIELDS = (
     Field("appeal_approved", "bool", "the group's principal leader approved it (12345, media, superior tickets)", ("主要领导审批", "申诉批准")),
     Field("business_violation", "bool", "a violation of the business-environment rules found in handling (W1-6.3)", ("违反营商环境规定",)),
     Field("exam_retake_failed", "bool", "W1-5.1 failed the service exam's re-sit", ("补考不合格",)),
-    Field("award_amount", "number", "W1-5.4 the amount the group approved, yuan", ("奖励金额",)),
+    Field("award_amount", "number", "W1-5.4 the amount the group approved, yuan", ("奖励金额",), unit="yuan"),
 )
 
 
 @define
 class Parameters:
-    """Every figure of W1, at the seed's values."""
+    """Every figure of W1, at the seed's values.
 
-    incident_fine: int = param(500, rule="W1-5.2.1a", article="五(二)1", doc="yuan off the person's month per attitude complaint or 12345-dissatisfied ticket")
-    section_head_incident_fine: int = param(500, rule="W1-5.2.1c", article="五(二)1", doc="yuan off the section head's month per item with no person identified")
-    department_leader_incident_fine: int = param(500, rule="W1-5.2.1d", article="五(二)1", doc="yuan off each department leader's month per item with no section identified")
-    person_year_threshold: int = param(2, rule="W1-5.2.1b", article="五(二)1", doc="incidents in a calendar year from which the person's year-end bonus is paid at a share")
-    person_year_bonus_pct: int = param(80, rule="W1-5.2.1b", article="五(二)1", doc="percent of the year-end bonus paid")
-    section_month_threshold: int = param(2, rule="W1-5.2.2a", article="五(二)2", doc="incidents of one kind in a month that make a bad month for the section")
-    section_month_fine: int = param(1000, rule="W1-5.2.2a", article="五(二)2", doc="yuan off the section head's month (seed: IOoO元 = 1000)")
-    section_bad_months_threshold: int = param(3, rule="W1-5.2.2b", article="五(二)2", doc="bad months in the year from which the section head's bonus is paid at a share")
-    section_year_bonus_pct: int = param(80, rule="W1-5.2.2b", article="五(二)2", doc="percent of the section head's year-end bonus paid")
-    department_year_threshold: int = param(5, rule="W1-5.2.3", article="五(二)3", doc="incidents of one kind in a year that mark the department")
-    department_year_bonus_pct: int = param(80, rule="W1-5.2.3", article="五(二)3", doc="percent of the department heads' and deputies' year-end bonus paid")
+    A threshold is at least 1: at 0 a year, month or run with no incident would count. Months
+    of a year (bad months, clean months for a star) are at most 12.
+    """
+
+    incident_fine: int = param(500, unit="yuan", rule="W1-5.2.1a", article="五(二)1", doc="yuan off the person's month per attitude complaint or 12345-dissatisfied ticket")
+    section_head_incident_fine: int = param(500, unit="yuan", rule="W1-5.2.1c", article="五(二)1", doc="yuan off the section head's month per item with no person identified")
+    department_leader_incident_fine: int = param(500, unit="yuan", rule="W1-5.2.1d", article="五(二)1", doc="yuan off each department leader's month per item with no section identified")
+    person_year_threshold: int = param(2, unit="count", range=(1, 1_000_000), rule="W1-5.2.1b", article="五(二)1", doc="incidents in a calendar year from which the person's year-end bonus is paid at a share")
+    person_year_bonus_pct: int = param(80, unit="percent", rule="W1-5.2.1b", article="五(二)1", doc="percent of the year-end bonus paid")
+    section_month_threshold: int = param(2, unit="count", range=(1, 1_000_000), rule="W1-5.2.2a", article="五(二)2", doc="incidents of one kind in a month that make a bad month for the section")
+    section_month_fine: int = param(1000, unit="yuan", rule="W1-5.2.2a", article="五(二)2", doc="yuan off the section head's month (seed: IOoO元 = 1000)")
+    section_bad_months_threshold: int = param(3, unit="months", range=(1, 12), rule="W1-5.2.2b", article="五(二)2", doc="bad months in the year from which the section head's bonus is paid at a share")
+    section_year_bonus_pct: int = param(80, unit="percent", rule="W1-5.2.2b", article="五(二)2", doc="percent of the section head's year-end bonus paid")
+    department_year_threshold: int = param(5, unit="count", range=(1, 1_000_000), rule="W1-5.2.3", article="五(二)3", doc="incidents of one kind in a year that mark the department")
+    department_year_bonus_pct: int = param(80, unit="percent", rule="W1-5.2.3", article="五(二)3", doc="percent of the department heads' and deputies' year-end bonus paid")
     pool_all_kinds: bool = param(False, rule="W1-5.2.1b", article="五(二)", doc="count all three kinds together in every threshold (the text counts each kind on its own, pooling attitude complaints with internal exposures only for the person's year)")
-    star_share_pct: int = param(20, rule="W1-5.3.1", article="五(三)1-3", doc="percent of the department's service posts (or section-level staff) a department may recommend")
+    star_share_pct: int = param(20, unit="percent", rule="W1-5.3.1", article="五(三)1-3", doc="percent of the department's service posts (or section-level staff) a department may recommend")
     star_places_rounding: str = param("round", rule="W1-5.3.1", article="五(三)1", doc="how 20% of the posts becomes whole places: round (四舍五入, half up), floor or ceil", choices=("floor", "round", "ceil"))
-    quarterly_star_months: int = param(3, rule="W1-5.3.1", article="五(三)1", doc="consecutive clean months for a quarterly star")
-    quarterly_star_higher: int = param(1000, rule="W1-5.3.1", article="五(三)1", doc="yuan, 客户代表 and 片区管理员 (and section-level staff, 5.3.3)")
-    quarterly_star_other: int = param(500, rule="W1-5.3.1", article="五(三)1", doc="yuan, the other service posts")
-    annual_star_months: int = param(6, rule="W1-5.3.2", article="五(三)2", doc="consecutive clean months for an annual star")
-    annual_star_higher: int = param(2000, rule="W1-5.3.2", article="五(三)2", doc="yuan, 客户代表 and 片区管理员 (and section-level staff)")
-    annual_star_other: int = param(1000, rule="W1-5.3.2", article="五(三)2", doc="yuan, the other service posts")
-    section_level_min_staff: int = param(5, rule="W1-5.3.3", article="五(三)3", doc="section-level staff from which they have a selection of their own")
-    appeal_working_days: int = param(2, rule="W1-6.2", article="六、2", doc="working days from the department receiving the ticket within which it appeals in writing")
+    quarterly_star_months: int = param(3, unit="months", range=(1, 12), rule="W1-5.3.1", article="五(三)1", doc="consecutive clean months for a quarterly star")
+    quarterly_star_higher: int = param(1000, unit="yuan", rule="W1-5.3.1", article="五(三)1", doc="yuan, 客户代表 and 片区管理员 (and section-level staff, 5.3.3)")
+    quarterly_star_other: int = param(500, unit="yuan", rule="W1-5.3.1", article="五(三)1", doc="yuan, the other service posts")
+    annual_star_months: int = param(6, unit="months", range=(1, 12), rule="W1-5.3.2", article="五(三)2", doc="consecutive clean months for an annual star")
+    annual_star_higher: int = param(2000, unit="yuan", rule="W1-5.3.2", article="五(三)2", doc="yuan, 客户代表 and 片区管理员 (and section-level staff)")
+    annual_star_other: int = param(1000, unit="yuan", rule="W1-5.3.2", article="五(三)2", doc="yuan, the other service posts")
+    section_level_min_staff: int = param(5, unit="count", rule="W1-5.3.3", article="五(三)3", doc="section-level staff from which they have a selection of their own")
+    appeal_working_days: int = param(2, unit="working_days", rule="W1-6.2", article="六、2", doc="working days from the department receiving the ticket within which it appeals in writing")

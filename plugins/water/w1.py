@@ -13,11 +13,11 @@ from collections import defaultdict
 from policy.core.calendar import judge, working_days
 from policy.core.model import Appeal, Classification, Consequence, Deadline, PeriodConsequence, name_parties, refer_unnamed
 from policy.core.periods import Period, Tally
-from policy.core.records import FieldError, parse_bool
+from policy.core.records import FieldError, parse_bool, roster_cell
 
 from .declarations import HIGHER_RATE_POSTS, INCIDENT_KINDS, POSTS, SECTION_LEVEL
 
-KINDS = tuple(INCIDENT_KINDS)
+INCIDENT_KIND_CODES = tuple(INCIDENT_KINDS)
 PER_INCIDENT_KINDS = ("attitude_complaint", "hotline_12345_dissatisfied")  # 五(二)1 first sentence
 ESCALATED_CHANNELS = ("hotline_12345", "media", "superior")  # 六、2: need the principal leader's approval
 DEPARTMENT_LEADER_FIELDS = {"department_head": "部门主要领导", "department_deputy": "分管领导"}  # 五(二)1, 五(二)3
@@ -156,10 +156,10 @@ def w1_tallies(record, result, calendar) -> list[Tally]:
 def _groups(p, person_year: bool) -> list[tuple[str, ...]]:
     """Which kinds count together: each alone, except a person's year pools attitude and exposures."""
     if p.pool_all_kinds:
-        return [KINDS]
+        return [INCIDENT_KIND_CODES]
     if person_year:
         return [("attitude_complaint", "internal_exposure"), ("hotline_12345_dissatisfied",)]
-    return [(k,) for k in KINDS]
+    return [(k,) for k in INCIDENT_KIND_CODES]
 
 
 def _worst(ledger, prefix: tuple, groups, period: Period) -> int:
@@ -296,20 +296,19 @@ def read_roster(roster) -> tuple[list[dict], list[PeriodConsequence]]:
     labels = {label: code for code, label in POSTS.items()} | {code: code for code in POSTS}
     people, problems = [], []
     for i, row in enumerate(roster, 1):
-        get = lambda *names: next((str(row[n]).strip() for n in names if row.get(n) not in (None, "")), None)  # noqa: E731
-        person, post = get("person", "姓名", "责任人"), get("post", "岗位")
-        if post is None and get(*OUTSOURCED_COLUMNS) is None and get("industry", "行业") != "water":
+        person, post = roster_cell(row, "person", "姓名", "责任人"), roster_cell(row, "post", "岗位")
+        if post is None and roster_cell(row, *OUTSOURCED_COLUMNS) is None and roster_cell(row, "industry", "行业") != "water":
             continue  # a row of another industry's roster (a pay list): none of the service-star columns
         if not person or post not in labels:
             problems.append(PeriodConsequence("W1-5.3.1", person or f"roster row {i}", "roster", "refer", "-",
                                               note=f"roster row {i}: {'no person' if not person else f'post {post!r} is not a service post'}; not assessed"))
             continue
         try:
-            outsourced = parse_bool(get(*OUTSOURCED_COLUMNS) or "false", "outsourced")
+            outsourced = parse_bool(roster_cell(row, *OUTSOURCED_COLUMNS) or "false", "outsourced")
         except FieldError:
             outsourced = False
-        people.append({"person": person, "post": labels[post], "department": get("department", "部门"),
-                       "section": get("section", "科所"), "outsourced": outsourced})
+        people.append({"person": person, "post": labels[post], "department": roster_cell(row, "department", "部门"),
+                       "section": roster_cell(row, "section", "科所"), "outsourced": outsourced})
     return people, problems
 
 
@@ -322,7 +321,7 @@ def _clean_run(ledger, person, months) -> int:
     """The longest run of consecutive months with no incident of any kind."""
     best = run = 0
     for m in months:
-        if any(ledger.total(("person", person, k), m).count for k in KINDS):
+        if any(ledger.total(("person", person, k), m).count for k in INCIDENT_KIND_CODES):
             run = 0
         else:
             run += 1

@@ -53,7 +53,7 @@ def test_edited_values_load(regulations, tmp_path):
         ('[policy]\nplugins = ["power_supply"]\ncolour = "red"\n', "policy.colour: unknown key"),
         ('[policy]\nplugins = ["power_supply"]\n[plugins.power_supply]\ndispach_hours = 2\n', "plugins.power_supply.dispach_hours: unknown key"),
         ('[policy]\nplugins = ["power_supply"]\n[plugins.power_supply]\ndispatch_hours = "one"\n', "plugins.power_supply.dispatch_hours: expected a number"),
-        ('[policy]\nplugins = ["power_supply"]\n[plugins.power_supply]\ndispatch_hours = -1\n', "plugins.power_supply.dispatch_hours: must not be negative"),
+        ('[policy]\nplugins = ["power_supply"]\n[plugins.power_supply]\ndispatch_hours = -1\n', "plugins.power_supply.dispatch_hours: -1 is outside the allowed range: 0 to 8784 hours (小时)"),
         ('[policy]\nplugins = ["power_supply"]\n[plugins.power_supply]\nwork_quality_fine = [300, 200]\n', "plugins.power_supply.work_quality_fine: range [300, 200]: the minimum is above the maximum"),
         ('[policy]\nplugins = ["power_supply"]\n[plugins.power_supply]\nmajor_main_sanction = ["dismissal", "warning"]\n', "runs backwards on the sanction ladder"),
         ('[policy]\nplugins = ["power_supply"]\n[plugins.power_supply]\nschedule = "P3"\n', "plugins.power_supply.schedule: must be one of 'P1', 'P2'"),

@@ -68,7 +68,7 @@ def test_dated_values_written_wrongly_are_config_errors_naming_the_key():
         _load({"dispatch_hours": [{"from": date(2026, 7, 1), "value": 2}, {"from": date(2026, 1, 1), "value": 3}]})
     with pytest.raises(ConfigError, match=r"dispatch_hours\[0\]: expected \{from"):
         _load({"dispatch_hours": [{"value": 2}]})
-    with pytest.raises(ConfigError, match=r"dispatch_hours.*negative.*in force from 2026-07-01"):
+    with pytest.raises(ConfigError, match=r"dispatch_hours: -2 is outside the allowed range.*in force from 2026-07-01"):
         _load({"dispatch_hours": [{"from": date(2026, 7, 1), "value": -2}]})
     # A range is a list of numbers, never a history.
     assert _load({"work_quality_fine": [120, 240]}).parameters["power_supply"].work_quality_fine == (120, 240)

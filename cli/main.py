@@ -251,12 +251,6 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, outpu
                 raise readers.InputError(f"{path}: no such file")
     except readers.InputError as e:
         _fail(str(e))
-    roster_rows = []
-    if roster is not None:
-        try:
-            roster_rows = [cells for _, _, cells in readers.read(roster) if isinstance(cells, dict)]
-        except readers.InputError as e:
-            _fail(f"--roster: {e}")
 
     if fmt is None:
         suffix = Path(output).suffix.lower().lstrip(".") if output else ""
@@ -269,7 +263,18 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, outpu
         _fail("--format xlsx writes a workbook: name it with --output FILE.xlsx")
 
     engine = Engine(config, plugins, as_of_time)
-    headers = frozenset(h for i in engine.industries.values() for h in i.parser.by_header) | {"industry", "行业"}
+    columns = readers.Columns({name: i.parser.by_header for name, i in engine.industries.items()})
+
+    def notify(message: str) -> None:  # what readers say about a file: columns, total rows
+        if not quiet:
+            click.echo(f"policy: {message}", err=True)
+
+    roster_rows = []
+    if roster is not None:
+        try:
+            roster_rows = readers.read_roster(roster, columns, notify)
+        except readers.InputError as e:
+            _fail(f"--roster: {e}")
     spool = None
     if engine.needs_history and "-" in inputs:
         # Standard input can be read once only; rules on earlier tickets read the input twice.
@@ -280,7 +285,7 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, outpu
 
     def rows():
         for path in inputs:
-            yield from readers.read(path, sheet=sheet, headers=headers)
+            yield from readers.read(path, sheet=sheet, columns=columns, notify=notify)
 
     if fmt == "xlsx":
         out = output
@@ -292,7 +297,7 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, outpu
         if jobs > 1:
             from policy.cli import jobs as parallel
 
-            chunks = parallel.chunks_of(inputs, sheet=sheet, headers=headers)
+            chunks = parallel.chunks_of(inputs, sheet=sheet, columns=columns, notify=notify)
             results = parallel.evaluate(engine, str(config.path), chunks, rows, jobs, type(writer) if writer.renders else None)
         else:
             if engine.needs_history:

@@ -257,6 +257,15 @@ class RecordParser:
         raise ValueError(f"unknown field kind {kind!r}")
 
 
+_HEADER_SPACE = re.compile(r"\s+")
+
+
+def header_key(text: str) -> str:
+    """A column header as it is matched: without byte-order marks, spaces and line breaks (a
+    header cell wrapped over two lines, ``受理\n时间``, is ``受理时间``), case folded."""
+    return _HEADER_SPACE.sub("", text.replace("\ufeff", "")).casefold()
+
+
 def _choice_map(choices: Mapping[str, str]) -> dict[str, str]:
     out = {}
     for code, label in choices.items():

@@ -88,14 +88,15 @@ class Columns:
             return text
         return self._canonical.get(header_key(text))
 
-    def clash(self, headers: Iterable[str]) -> tuple[str, list[str]] | None:
-        """The first field that two of these (declared) headers give in one industry, with them."""
-        seen: dict[tuple[str, str], str] = {}
-        for header in headers:
+    def clash(self, headers: list[str]) -> tuple[str, int, int] | None:
+        """The first field two of these headers give in one industry: (field name, position of
+        the first header, position of the second); headers that are not declared ones are skipped."""
+        seen: dict[tuple[str, str], int] = {}
+        for i, header in enumerate(headers):
             for industry, name in self.fields.get(header, {}).items():
-                other = seen.setdefault((industry, name), header)
-                if other is not header:
-                    return name, [other, header]
+                first = seen.setdefault((industry, name), i)
+                if first != i:
+                    return name, first, i
         return None
 
     def nearest(self, text: str) -> str | None:
@@ -259,11 +260,10 @@ def _table(
         raise InputError(f"{where}: no header row with known column names (工单编号, 受理时间 … ; "
                          f"`policy plugins --json` lists them) in the first {HEADER_SEARCH_ROWS} rows")
     names = [columns.known(t) or t for t in header]
-    clash = columns.clash(n for n in names if n in columns.exact)
+    clash = columns.clash(names)
     if clash is not None:
-        field, (a, b) = clash
-        shown = [header[names.index(a)], header[len(names) - 1 - names[::-1].index(b)]]
-        raise InputError(f"{where}: columns {shown[0]!r} and {shown[1]!r} (row {header_row}) are both the "
+        field, a, b = clash
+        raise InputError(f"{where}: columns {header[a]!r} and {header[b]!r} (row {header_row}) are both the "
                          f"field {field}; keep one of them")
     if not roster:
         _notify_columns(where, header, names, columns, notify)
@@ -438,11 +438,10 @@ class _Keys:
                 if name is not None:
                     rename[k] = name
         names = [rename.get(k, k) for k in keys]
-        clash = columns.clash(n for n in names if n in columns.exact)
+        clash = columns.clash(names)
         if clash is not None:
-            field, (a, b) = clash
-            shown = [keys[names.index(a)], keys[len(names) - 1 - names[::-1].index(b)]]
-            return FieldError(field, f"keys {shown[0]!r} and {shown[1]!r} are both the field {field}; keep one of them")
+            field, a, b = clash
+            return FieldError(field, f"keys {keys[a]!r} and {keys[b]!r} are both the field {field}; keep one of them")
         return rename or True
 
 

@@ -416,16 +416,22 @@ class _Keys:
 
     def __call__(self, item: dict) -> dict | FieldError:
         keys = tuple(item)
-        verdict = self.verdicts.get(keys)
-        if verdict is None:
-            if len(self.verdicts) >= self.LIMIT:
-                self.verdicts.clear()
-            verdict = self.verdicts[keys] = self._judge(keys)
+        return self.apply(self.verdicts.get(keys) or self.judge(keys), item)
+
+    @staticmethod
+    def apply(verdict: Any, item: dict) -> dict | FieldError:
         if verdict is True:
             return item
         if isinstance(verdict, FieldError):
             return verdict
-        return {verdict.get(k, k): v for k, v in item.items()}
+        return {verdict.get(k, k): v for k, v in item.items()}  # keys renamed to the declared headers
+
+    def judge(self, keys: tuple) -> Any:
+        """True (the keys are fine as they are), a FieldError, or the keys to rename; remembered."""
+        if len(self.verdicts) >= self.LIMIT:
+            self.verdicts.clear()
+        verdict = self.verdicts[keys] = self._judge(keys)
+        return verdict
 
     def _judge(self, keys: tuple) -> Any:
         columns = self.columns
@@ -472,6 +478,7 @@ def jsonl_rows(
 ) -> Iterator[tuple[str, int, Any]]:
     loads = orjson.loads
     check = _Keys(columns)
+    verdicts, judge = check.verdicts, check.judge  # inlined: this loop is the hot path of large runs
     for line_no, line in enumerate(lines, first_line):
         if line_no == 1:
             line = line.removeprefix(codecs.BOM_UTF8)
@@ -485,7 +492,8 @@ def jsonl_rows(
         if not isinstance(item, dict):
             yield source, line_no, FieldError(None, f"line {line_no} is not a JSON object with fields")
             continue
-        yield source, line_no, check(item)
+        verdict = verdicts.get(keys := tuple(item)) or judge(keys)
+        yield source, line_no, item if verdict is True else check.apply(verdict, item)
 
 
 def _stdin_lines(stream: IO[bytes]) -> Iterator[bytes]:

@@ -36,9 +36,10 @@ FORMATS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"
 HEADER_SEARCH_ROWS = 20  # title rows an export may put above the header
 BOM_GB18030 = b"\x84\x31\x95\x33"
 CSV_FIELD_LIMIT = 2**31 - 1  # the csv module's 131,072-character default must never cut a cell
-# calamine (.xls, .ods) builds a sheet's whole grid before its first row; .xls cannot exceed
-# 65,536 x 256 cells, and an .ods declaring more than this many is refused (.xlsx streams).
-MAX_GRID_CELLS = 20_000_000
+# calamine builds a sheet's whole grid (about 32 bytes a cell) before its first row: an .xlsx
+# whose cells span more is streamed instead (policy.cli.xlsx), an .ods is refused; an .xls
+# cannot exceed 65,536 x 256 cells.
+MAX_GRID_CELLS = 8_000_000
 
 Notify = Callable[[str], None]  # one line for a person (main.py prints it as "policy: ...")
 
@@ -521,9 +522,9 @@ def _stdin_lines(stream: IO[bytes]) -> Iterator[bytes]:
 def read_sheet(
     p: Path, source: str, sheet: str | None, columns: Columns, notify: Notify, roster: bool = False,
 ) -> Iterator[tuple[str, int, Any]]:
-    """A worksheet row by row: .xlsx and .xlsm streamed (:mod:`policy.cli.xlsx`), .xls and .ods
-    through python-calamine. Rows are numbered as the spreadsheet shows them; a damaged file is
-    an input error naming the file and the sheet."""
+    """A worksheet row by row, through python-calamine, or for an .xlsx whose cells span a grid
+    too big to hold, streamed (:mod:`policy.cli.xlsx`). Rows are numbered as the spreadsheet
+    shows them; a damaged file is an input error naming the file and the sheet."""
     is_header = columns.is_roster_header if roster else columns.is_header
     if p.suffix.lower() in (".xlsx", ".xlsm"):
         from policy.cli.xlsx import SheetError, Workbook
@@ -536,12 +537,14 @@ def read_sheet(
             name = _sheet_name(source, book.sheet_names, sheet)
             where = f"{source} [{name}]"
             try:
-                yield from _table(where, book.rows(name), columns, notify, is_header, roster)
+                size = book.grid_size(name)
+                if size is None or size > MAX_GRID_CELLS:
+                    yield from _table(where, book.rows(name), columns, notify, is_header, roster)
+                    return
             except SheetError as e:
                 raise InputError(f"{where}: {e}") from None
         finally:
             book.close()
-        return
     yield from _calamine_sheet(p, source, sheet, columns, notify, is_header, roster)
 
 

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from xml.etree.ElementTree import ParseError, iterparse
+from xml.parsers.expat import ExpatError, ParserCreate
 
 MAX_COLUMNS = 16384  # XFD, Excel's last column
 
@@ -28,7 +29,7 @@ class SheetError(Exception):
 
 
 # Errors the zip and XML layers raise on a damaged file (a corrupt deflate stream is zlib.error).
-DAMAGED = (zipfile.BadZipFile, zlib.error, ParseError, EOFError, OSError, KeyError, ValueError, IndexError)
+DAMAGED = (zipfile.BadZipFile, zlib.error, ParseError, ExpatError, EOFError, OSError, KeyError, ValueError, IndexError)
 
 # Built-in number formats that show a date or time (ECMA-376 18.8.30, with the CJK ids 27-36, 50-58).
 BUILTIN_DATE_FORMATS = frozenset({*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)})
@@ -60,9 +61,11 @@ def column_index(ref: str) -> int:
     return n - 1
 
 
-def _row_number(ref: str) -> int:
-    digits = ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-    return int(digits)
+# What Excel, LibreOffice, xlsxwriter and openpyxl write: the reference first. A sheet written
+# otherwise (another attribute first, a namespace prefix, a cell with no reference) is streamed.
+_CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
+_ROW_NUMBER = re.compile(rb'<row r="([0-9]{1,7})"')
+_WITHOUT_REFERENCE = re.compile(rb"<c[>/]|<row[>/]")
 
 
 class Workbook:
@@ -161,6 +164,31 @@ class Workbook:
                 styles.append(fmt in BUILTIN_DATE_FORMATS or (fmt in custom and is_date_format(custom[fmt])))
         return styles
 
+    def grid_size(self, name: str) -> int | None:
+        """Rows x columns of the rectangle from A1 to the sheet's farthest cell, which is what
+        calamine allocates; None when the references are not where writers put them (the size
+        is then unknown). A scan of the XML text, no parse: a fraction of reading the sheet."""
+        columns: set[bytes] = set()
+        last_row = 0
+        try:
+            with self.zip.open(self.sheets[name]) as f:
+                rest = b""
+                while block := f.read(1 << 20):
+                    block = rest + block
+                    cut = block.rfind(b">") + 1
+                    block, rest = block[:cut], block[cut:]
+                    cells, rows = _CELL_COLUMN.findall(block), _ROW_NUMBER.findall(block)
+                    if (len(cells) != block.count(b"<c ") or len(rows) != block.count(b"<row ")
+                            or _WITHOUT_REFERENCE.search(block)):
+                        return None
+                    columns.update(cells)
+                    if rows:
+                        last_row = max(last_row, *map(int, rows))
+        except DAMAGED as e:
+            raise SheetError(f"the sheet cannot be read, the file is damaged ({type(e).__name__}: {e})") from None
+        width = max((column_index(c.decode()) + 1 for c in columns), default=0)
+        return last_row * width
+
     def rows(self, name: str) -> Iterator[tuple[int, list[Any]]]:
         """(row number as Excel shows it, cells from column A) for each row with a cell."""
         try:
@@ -172,66 +200,99 @@ class Workbook:
             raise SheetError(f"the sheet cannot be read, the file is damaged ({type(e).__name__}: {e})") from None
 
     def _rows(self, part: str) -> Iterator[tuple[int, list[Any]]]:
+        """The sheet's XML through expat, a block at a time; the rows of each block are handed
+        on before the next is read, so memory is a block and a row, whatever the sheet's size."""
         shared, dates = self._shared, self._date_styles
         epoch = datetime(1904, 1, 1) if self.date1904 else datetime(1899, 12, 30)
-        context = iterparse(self.zip.open(part), events=("start", "end"))
-        sheet_data = None
-        row_no = 0
+        done: list[tuple[int, list[Any]]] = []
+        state = {"row": 0, "col": -1, "in_rph": 0}
         cells: dict[int, Any] = {}
-        col = -1
-        for event, el in context:
-            tag = _local(el.tag)
-            if event == "start":
-                if tag == "sheetData":
-                    sheet_data = el
-                elif tag == "row":
-                    r = el.get("r")
-                    row_no = int(r) if r else row_no + 1
-                    cells = {}
-                    col = -1
-                continue
+        text: list[str] = []
+        cell: dict[str, Any] = {}
+        collecting = False
+        local_names: dict[str, str] = {}
+
+        def local(name: str) -> str:
+            short = local_names.get(name)
+            if short is None:
+                short = local_names[name] = name.rpartition(":")[2]
+            return short
+
+        def start(name: str, attrs: dict[str, str]) -> None:
+            nonlocal collecting, cells, text
+            tag = local(name)
             if tag == "c":
-                ref = el.get("r")
-                col = column_index(ref) if ref else col + 1
-                value = self._cell(el, shared, dates, epoch)
+                ref = attrs.get("r")
+                state["col"] = column_index(ref) if ref else state["col"] + 1
+                cell.clear()
+                cell.update(attrs)
+                text = []
+            elif tag == "v" or (tag == "t" and not state["in_rph"]):
+                collecting = True
+            elif tag == "row":
+                r = attrs.get("r")
+                state["row"] = int(r) if r else state["row"] + 1
+                state["col"] = -1
+                cells = {}
+            elif tag == "rPh":
+                state["in_rph"] += 1
+
+        def end(name: str) -> None:
+            nonlocal collecting
+            tag = local(name)
+            if tag == "c":
+                value = _value(cell, text, shared, dates, epoch)
                 if value is not None:
-                    cells[col] = value
-                el.clear()
+                    cells[state["col"]] = value
+            elif tag == "v" or tag == "t":
+                collecting = False
+                if tag == "v":
+                    cell["<v>"] = True
             elif tag == "row":
                 if cells:
-                    width = max(cells) + 1
-                    yield row_no, [cells.get(i) for i in range(width)]
-                if sheet_data is not None:
-                    sheet_data.clear()  # the rows read so far: memory stays one row
+                    done.append((state["row"], [cells.get(i) for i in range(max(cells) + 1)]))
+            elif tag == "rPh":
+                state["in_rph"] -= 1
 
-    @staticmethod
-    def _cell(el, shared: list[str], dates: list[bool], epoch: datetime) -> Any:
-        kind = el.get("t", "n")
-        v = None
-        inline = []
-        for child in el:
-            tag = _local(child.tag)
-            if tag == "v":
-                v = child.text
-            elif tag == "is":
-                inline.extend(t.text or "" for t in child.iter() if _local(t.tag) == "t")
-        if kind == "inlineStr":
-            return "".join(inline)
-        if v is None:
-            return None  # a formatted blank cell
-        if kind == "s":
-            return shared[int(v)]
-        if kind in ("str", "e"):
-            return v  # a formula's text, or an error such as #N/A
-        if kind == "b":
-            return v.strip() in ("1", "true")
-        if kind == "d":
-            return datetime.fromisoformat(v.strip())
-        number = float(v)
-        style = el.get("s")
-        if style is not None and dates and int(style) < len(dates) and dates[int(style)]:
-            return _excel_time(number, epoch)
-        return number
+        def data(chunk: str) -> None:
+            if collecting:
+                text.append(chunk)
+
+        parser = ParserCreate()
+        parser.buffer_text = True
+        parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, data
+        with self.zip.open(part) as f:
+            while block := f.read(1 << 16):
+                parser.Parse(block, False)
+                yield from done
+                done.clear()
+            parser.Parse(b"", True)
+            yield from done
+
+
+def _value(cell: dict[str, Any], text: list[str], shared: list[str], dates: list[bool], epoch: datetime) -> Any:
+    """One cell's value from its attributes and text, as calamine gives it."""
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        return "".join(text)
+    if "<v>" not in cell:
+        return None  # a formatted blank cell
+    v = "".join(text)
+    if kind == "s":
+        return shared[int(v)]
+    if kind == "str":
+        return v  # a formula's text
+    if kind == "e":
+        return ""  # an error such as #N/A: empty, as calamine gives it, so both readers agree
+    if kind == "b":
+        return v.strip() in ("1", "true")
+    if kind == "d":
+        return datetime.fromisoformat(v.strip())
+    number = float(v)
+    style = cell.get("s")
+    if style is not None and dates and int(style) < len(dates) and dates[int(style)]:
+        return _excel_time(number, epoch)
+    return number
 
 
 def _excel_time(serial: float, epoch: datetime) -> date | datetime | time | float:

@@ -204,6 +204,36 @@ def test_a_far_empty_cell_is_read_in_bounded_memory(tmp_path, ref):
     assert json.loads(r.stdout)["summary"] == {"records": 2, "evaluated": 2, "rejected": 0}
 
 
+def test_a_sheet_streamed_for_its_far_cell_reads_as_calamine_reads_it(tmp_path):
+    import tests.io.test_spreadsheets as sheets
+
+    sheets.workbook(tmp_path / "export.xlsx")  # title rows, dates, serials, a formula-like text
+    with_far_cell(tmp_path / "export.xlsx", tmp_path / "far.xlsx", "XFD1048576")
+    plain, _ = document(tmp_path / "export.xlsx")
+    far, _ = document(tmp_path / "far.xlsx")
+    assert far["results"] == plain["results"] and far["summary"] == plain["summary"]
+    assert [(e["row"], e["field"]) for e in far["errors"]] == [(e["row"], e["field"]) for e in plain["errors"]]
+
+
+def test_a_sheet_whose_cells_carry_no_reference_is_streamed_by_position(tmp_path):
+    import re
+
+    from policy.cli.xlsx import Workbook
+
+    small_book(tmp_path / "small.xlsx")
+    bare = tmp_path / "bare.xlsx"
+    with zipfile.ZipFile(tmp_path / "small.xlsx") as zin, zipfile.ZipFile(bare, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb' r="[A-Z]*[0-9]+"', b"", data)  # references are optional in the format
+            zout.writestr(item, data)
+    assert Workbook(str(bare)).grid_size("工单") is None
+    doc, _ = document(bare)
+    assert doc["summary"] == {"records": 2, "evaluated": 2, "rejected": 0}
+    assert ids_of(doc) == ["PS-00001", "PS-00002"]
+
+
 def test_a_corrupt_deflate_stream_is_an_input_error_naming_file_and_sheet(tmp_path):
     src = tmp_path / "ok.xlsx"
     book = xlsxwriter.Workbook(str(src))
@@ -244,7 +274,7 @@ def test_cells_as_calamine_gives_them_dates_numbers_booleans_and_errors(tmp_path
     rows = list(Workbook(str(path)).rows("S"))
     assert rows == [
         (1, [5.0, 5.5, True, "文字"]),
-        (2, [date(2026, 3, 4), datetime(2026, 3, 4, 12, 0), datetime(2026, 3, 4, 6, 0), "#DIV/0!", None, time(12, 0)]),
+        (2, [date(2026, 3, 4), datetime(2026, 3, 4, 12, 0), datetime(2026, 3, 4, 6, 0), "", None, time(12, 0)]),
         (4, [None, 1234.5]),
     ]
 

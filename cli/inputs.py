@@ -563,6 +563,8 @@ def _sheet_name(source: str, names: list[str], sheet: str | None) -> str:
 def _calamine_sheet(p, source, sheet, columns, notify, is_header, roster):
     from python_calamine import CalamineWorkbook
 
+    if p.suffix.lower() == ".ods":
+        _check_ods_size(p, source)  # calamine reads every sheet of an .ods when it opens it
     try:
         book = CalamineWorkbook.from_path(str(p))
         name = _sheet_name(source, book.sheet_names, sheet)
@@ -573,8 +575,6 @@ def _calamine_sheet(p, source, sheet, columns, notify, is_header, roster):
             raise
         raise InputError(f"{source}: not a readable spreadsheet: {e}") from None
     where = f"{source} [{name}]"
-    if p.suffix.lower() == ".ods":
-        _check_ods_size(p, name, where)
     try:
         ws = book.get_sheet_by_name(name)
         first = ws.start[0] + 1 if ws.start else 1
@@ -586,9 +586,9 @@ def _calamine_sheet(p, source, sheet, columns, notify, is_header, roster):
     yield from _table(where, rows, columns, notify, is_header, roster)
 
 
-def _check_ods_size(p: Path, name: str, where: str) -> None:
-    """Refuse an .ods sheet whose cells span a grid too big for calamine to build. Only cells
-    with content count: LibreOffice's trailing repeated empty rows and columns cost nothing."""
+def _check_ods_size(p: Path, source: str) -> None:
+    """Refuse an .ods with a sheet whose cells span a grid too big for calamine to build. Only
+    cells with content count: LibreOffice's trailing repeated empty rows and columns cost nothing."""
     import zipfile
     from xml.etree.ElementTree import iterparse
 
@@ -609,13 +609,13 @@ def _check_ods_size(p: Path, name: str, where: str) -> None:
                         last_row, width = rows, max(width, last_col)
                     el.clear()
                 elif el.tag == f"{table}table":
-                    if el.get(f"{table}name") == name and last_row * width > MAX_GRID_CELLS:
+                    if last_row * width > MAX_GRID_CELLS:
                         raise InputError(
-                            f"{where}: cells with content span {last_row:,} rows by {width:,} columns, more than "
+                            f"{source} [{el.get(f'{table}name')}]: cells with content span {last_row:,} rows by {width:,} columns, more than "
                             f"{MAX_GRID_CELLS:,} cells to hold at once; delete the far cells or save the sheet as .xlsx")
                     rows = last_row = width = 0
                     el.clear()
     except InputError:
         raise
     except Exception as e:  # noqa: BLE001 - a damaged file
-        raise InputError(f"{where}: not a readable spreadsheet: {e}") from None
+        raise InputError(f"{source}: not a readable spreadsheet: {e}") from None

@@ -386,3 +386,40 @@ def test_unknown_columns_get_one_warning_per_file_with_the_nearest_known_header(
     doc, r = document(path)
     assert doc["summary"]["evaluated"] == 5
     assert r.stderr.splitlines() == [f"policy: {path}: columns no rule reads, ignored: 回访日期 (did you mean 回访时间?), 备注"]
+
+
+def ods(path, rows_xml):
+    """A minimal OpenDocument spreadsheet with one sheet, 工单."""
+    office, table, text = ("urn:oasis:names:tc:opendocument:xmlns:office:1.0", "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+                           "urn:oasis:names:tc:opendocument:xmlns:text:1.0")
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="{office}" '
+               f'xmlns:table="{table}" xmlns:text="{text}" office:version="1.2"><office:body><office:spreadsheet>'
+               f'<table:table table:name="工单">{rows_xml}</table:table></office:spreadsheet></office:body></office:document-content>')
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+                'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", manifest)
+        z.writestr("content.xml", content)
+
+
+def ods_row(cells):
+    return "<table:table-row>" + "".join(
+        f'<table:table-cell office:value-type="string"><text:p>{c}</text:p></table:table-cell>' for c in cells) + "</table:table-row>"
+
+
+def test_an_ods_with_libreoffices_trailing_empty_rows_reads_and_one_with_a_far_cell_is_refused(tmp_path):
+    table = ods_row(HEADER) + ods_row(ticket(1))
+    trailing = ('<table:table-row table:number-rows-repeated="1048574"><table:table-cell '
+                'table:number-columns-repeated="1024"/></table:table-row>')
+    ods(tmp_path / "lo.ods", table + trailing)
+    doc, _ = document(tmp_path / "lo.ods")
+    assert doc["summary"] == {"records": 1, "evaluated": 1, "rejected": 0}
+    far = ('<table:table-row table:number-rows-repeated="1048000"><table:table-cell/></table:table-row><table:table-row>'
+           '<table:table-cell table:number-columns-repeated="300"/><table:table-cell office:value-type="string">'
+           '<text:p>x</text:p></table:table-cell></table:table-row>')
+    ods(tmp_path / "far.ods", table + far)
+    r = evaluate(tmp_path / "far.ods")
+    assert r.exit_code == 2
+    assert f"{tmp_path / 'far.ods'} [工单]: cells with content span 1,048,003 rows by 301 columns" in r.output

@@ -51,6 +51,13 @@ TOTAL_ROW = re.compile(
 )
 
 
+TOTAL_START = frozenset("合总小累汇共gGsStT")  # first letters of what TOTAL_ROW matches: the cheap test first
+
+
+def _blank(cell: Any) -> bool:
+    return cell is None or (cell.__class__ is str and (not cell or cell.isspace()))
+
+
 class InputError(Exception):
     """An input that cannot be read at all (missing file, unknown format, no header)."""
 
@@ -271,21 +278,29 @@ def _table(
     width = len(names)
     totals = []
     for row_no, cells in rows:
-        if isinstance(cells, FieldError):
+        if cells.__class__ is FieldError:
             yield where, row_no, cells
             continue
-        filled = [i for i, c in enumerate(cells) if c is not None and not (c.__class__ is str and (not c or c.isspace()))]
-        if not filled:
+        # Empty cells are absent values; whitespace-only ones are dropped by the record parser.
+        record = {name: cell for name, cell in zip(names, cells) if cell is not None and cell != ""}
+        first = next(iter(record.values()), None)
+        if first.__class__ is str and (first.isspace() or first.lstrip()[:1] in TOTAL_START):
+            filled = [c for c in cells if not _blank(c)]
+            if not filled:
+                continue  # blank
+            if TOTAL_ROW.match(clean_header(filled[0])):
+                totals.append(row_no)
+                continue
+        if len(cells) > width:
+            extra = [i for i in range(width, len(cells)) if not _blank(cells[i])]
+            if extra:
+                yield where, row_no, FieldError(
+                    None, f"row {row_no} has a value in column {extra[-1] + 1}, but the header (row {header_row}) "
+                    f"has {width} columns")
+                continue
+        if not record:
             continue  # blank rows, the trailing ones Excel leaves included
-        if TOTAL_ROW.match(clean_header(cells[filled[0]])):
-            totals.append(row_no)
-            continue
-        if filled[-1] >= width:
-            yield where, row_no, FieldError(
-                None, f"row {row_no} has a value in column {filled[-1] + 1}, but the header (row {header_row}) "
-                f"has {width} columns")
-            continue
-        yield where, row_no, {names[i]: cells[i] for i in filled if names[i]}
+        yield where, row_no, record
     if totals:
         notify(f"{where}: {'row' if len(totals) == 1 else 'rows'} {', '.join(map(str, totals))} "
                f"{'is a total row' if len(totals) == 1 else 'are total rows'} (合计/总计/小计), not a ticket: skipped")
@@ -373,22 +388,21 @@ def _csv_rows(p: Path, source: str) -> Iterator[tuple[int, list[str] | FieldErro
                 return
             except csv.Error as e:
                 row += 1
-                if lines.count < start:  # the error is on a line the parser never took: none left
+                if lines.count < start:  # raised before taking a line: nothing is left
                     return
-                if "end of data" in str(e) or "field limit" in str(e):
-                    # A quote opened and never closed: nothing after it can be delimited. Each
-                    # line from there is a row lost, and each is counted.
-                    rest = sum(1 for _ in stream)
-                    last = lines.count
-                    for n in range(last - start + 1):
-                        yield row + n, FieldError(None, (
-                            f"row {row + n} cannot be read: the quote opened in row {row} (line {start}) is never "
-                            f"closed, so rows {row} to {row + last - start} (lines {start}-{last}) cannot be "
-                            "told apart; close the quote and run again"))
-                    del rest
-                    return
-                yield row, FieldError(None, f"row {row} cannot be read (line {lines.count}): {e}")
-                continue
+                if "end of data" not in str(e) and "field limit" not in str(e):
+                    yield row, FieldError(None, f"row {row} cannot be read: {e} (a quote inside a cell must be doubled, \"\")")
+                    continue
+                # A quote opened and never closed: nothing after it can be delimited. Each line
+                # from there on is a row lost, and each is counted and reported.
+                for _ in stream:
+                    pass
+                last = row + lines.count - start
+                for n in range(row, last + 1):
+                    yield n, FieldError(None, (
+                        f"row {n} cannot be read: the quote opened in row {row} is never closed, so rows {row} to "
+                        f"{last} cannot be told apart; close the quote and run again"))
+                return
             row += 1
             bad = [n for n in range(start, lines.count + 1) if n in lines.bad] if lines.bad else ()
             if bad:

@@ -423,3 +423,13 @@ def test_an_ods_with_libreoffices_trailing_empty_rows_reads_and_one_with_a_far_c
     r = evaluate(tmp_path / "far.ods")
     assert r.exit_code == 2
     assert f"{tmp_path / 'far.ods'} [工单]: cells with content span 1,048,003 rows by 301 columns" in r.output
+
+
+def test_blank_and_space_only_rows_are_skipped_and_a_value_beyond_the_header_is_reported(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(csv_text([ticket(1), [""] * 8, [" "] * 8, [*ticket(2), "", "多出的值"], [*ticket(3), "", ""]]),
+                    encoding="utf-8")
+    doc, _ = document(path)
+    assert doc["summary"] == {"records": 3, "evaluated": 2, "rejected": 1}
+    assert [(e["row"], e["message"]) for e in doc["errors"]] == [
+        (5, "row 5 has a value in column 10, but the header (row 1) has 8 columns")]

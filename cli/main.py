@@ -265,8 +265,11 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, outpu
     engine = Engine(config, plugins, as_of_time)
     columns = readers.Columns({name: i.parser.by_header for name, i in engine.industries.items()})
 
+    said = set()
+
     def notify(message: str) -> None:  # what readers say about a file: columns, total rows
-        if not quiet:
+        if not quiet and message not in said:  # once, though rules on earlier tickets read it twice
+            said.add(message)
             click.echo(f"policy: {message}", err=True)
 
     roster_rows = []

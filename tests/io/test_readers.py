@@ -433,3 +433,20 @@ def test_blank_and_space_only_rows_are_skipped_and_a_value_beyond_the_header_is_
     assert doc["summary"] == {"records": 3, "evaluated": 2, "rejected": 1}
     assert [(e["row"], e["message"]) for e in doc["errors"]] == [
         (5, "row 5 has a value in column 10, but the header (row 1) has 8 columns")]
+
+
+def test_a_notice_is_said_once_though_rules_on_earlier_tickets_read_the_file_twice(tmp_path):
+    config = EXAMPLES / "airport" / "policy.toml"
+    path = tmp_path / "t.csv"
+    lines = (EXAMPLES / "airport" / "tickets.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    path.write_text("\n".join([lines[0] + ",备注", *(line + "," for line in lines[1:]), "合计" + "," * len(header)]) + "\n",
+                    encoding="utf-8")
+    for jobs in ("1", "2"):
+        r = CliRunner().invoke(cli, ["evaluate", "--config", str(config), "--as-of", "2026-12-31T00:00", "--format", "json",
+                                     "--jobs", jobs, str(path)])
+        assert r.exit_code in (0, 1), r.output
+        assert r.stderr.splitlines() == [
+            f"policy: {path}: columns no rule reads, ignored: 备注",
+            f"policy: {path}: row {len(lines) + 1} is a total row (合计/总计/小计), not a ticket: skipped",
+        ]

@@ -49,8 +49,6 @@ TOTAL_ROW = re.compile(
     r"|共\d+[条项件单张](?:记录|工单|数据)?)$",
     re.IGNORECASE,
 )
-
-
 TOTAL_START = frozenset("合总小累汇共gGsStT")  # first letters of what TOTAL_ROW matches: the cheap test first
 
 
@@ -107,8 +105,12 @@ class Columns:
                     return name, first, i
         return None
 
-    def nearest(self, text: str) -> str | None:
-        match = difflib.get_close_matches(text, sorted(self.exact), n=1, cutoff=0.5)
+    def nearest(self, text: str, present: Iterable[str] = ()) -> str | None:
+        """The known header most like ``text`` (回访日期 → 回访时间), among the fields not
+        already given by one of the ``present`` headers."""
+        given = {f for h in present for f in self.fields.get(h, {}).items()}
+        candidates = sorted(h for h, fs in self.fields.items() if not given.intersection(fs.items()))
+        match = difflib.get_close_matches(text, candidates, n=1, cutoff=0.5)
         return match[0] if match else None
 
     def is_header(self, texts: list[str]) -> bool:
@@ -313,7 +315,7 @@ def _notify_columns(where: str, header: list[str], names: list[str], columns: Co
         if not text:
             continue
         if name not in columns.exact:
-            near = columns.nearest(text)
+            near = columns.nearest(text, names)
             unknown.append(f"{text} (did you mean {near}?)" if near else text)
     if unknown:
         notify(f"{where}: columns no rule reads, ignored: {', '.join(unknown)}")

@@ -450,3 +450,11 @@ def test_a_notice_is_said_once_though_rules_on_earlier_tickets_read_the_file_twi
             f"policy: {path}: columns no rule reads, ignored: 备注",
             f"policy: {path}: row {len(lines) + 1} is a total row (合计/总计/小计), not a ticket: skipped",
         ]
+
+
+def test_the_nearest_header_suggested_is_one_the_file_does_not_already_have(tmp_path):
+    header = [*HEADER, "回访时间", "回访日期"]
+    path = tmp_path / "t.csv"
+    path.write_text(csv_text([[*ticket(1), "2026-03-05 10:00", "2026-03-05"]], header), encoding="utf-8")
+    _, r = document(path)
+    assert "回访日期" in r.stderr and "did you mean 回访时间" not in r.stderr

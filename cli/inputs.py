@@ -251,10 +251,12 @@ def _table(
     title rows, its cells matched to known headers, then one mapping per row."""
     header = None
     first = None
+    unreadable = []
     for row_no, cells in rows:
         first = row_no if first is None else first
         if isinstance(cells, FieldError):
-            continue  # an unreadable title row; reported if no header follows
+            unreadable.append(cells.message)  # an unreadable title row; said if no header follows
+            continue
         texts = [clean_header(c) for c in cells]
         if is_header(texts):
             header, header_row = texts, row_no
@@ -264,11 +266,12 @@ def _table(
     if header is None:
         if first is None:
             return  # an empty file: no records
+        why = f" ({unreadable[0]})" if unreadable else ""
         if roster:
             raise InputError(f"{where}: no header row naming the person (姓名, person or 责任人) "
-                             f"in the first {HEADER_SEARCH_ROWS} rows")
+                             f"in the first {HEADER_SEARCH_ROWS} rows{why}")
         raise InputError(f"{where}: no header row with known column names (工单编号, 受理时间 … ; "
-                         f"`policy plugins --json` lists them) in the first {HEADER_SEARCH_ROWS} rows")
+                         f"`policy plugins --json` lists them) in the first {HEADER_SEARCH_ROWS} rows{why}")
     names = [columns.known(t) or t for t in header]
     clash = columns.clash(names)
     if clash is not None:

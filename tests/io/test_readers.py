@@ -282,10 +282,19 @@ def test_cells_as_calamine_gives_them_dates_numbers_booleans_and_errors(tmp_path
 # -- item 5: messages ----------------------------------------------------------------------------
 
 
-def test_a_csv_on_standard_input_is_told_to_be_json_lines(tmp_path):
-    r = evaluate("-", stdin=csv_text([ticket(1)]))
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_csv_on_standard_input_is_told_to_be_json_lines(tmp_path, jobs):
+    r = evaluate("--jobs", jobs, "-", stdin=csv_text([ticket(1)]))
     assert r.exit_code == 2
     assert "standard input must be JSON Lines" in r.output and "CSV" in r.output
+
+
+def test_an_unreadable_first_row_is_said_when_no_header_is_found(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"\xff" + csv_text([ticket(1)]).encode("utf-8"))
+    r = evaluate(path)
+    assert r.exit_code == 2
+    assert "no header row" in r.output and "row 1 cannot be read: byte 0xff" in r.output
 
 
 def test_an_unreadable_json_line_names_its_line(tmp_path):

@@ -242,7 +242,7 @@ class Workbook:
             tag = local(name)
             if tag == "c":
                 value = _value(cell, text, shared, dates, epoch)
-                if value is not None:
+                if value is not None and value != "":  # empty text is an empty cell: no row grows for it
                     cells[state["col"]] = value
             elif tag == "v" or tag == "t":
                 collecting = False

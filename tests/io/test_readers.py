@@ -255,7 +255,7 @@ def test_a_corrupt_deflate_stream_is_an_input_error_naming_file_and_sheet(tmp_pa
     assert f"{bad} [工单]" in r.output and "damaged" in r.output and "Traceback" not in r.output
 
 
-def test_cells_as_calamine_gives_them_dates_numbers_booleans_and_errors(tmp_path):
+def test_cells_as_calamine_gives_them_dates_numbers_booleans_and_errors_as_empty(tmp_path):
     from datetime import date, datetime, time
 
     from policy.cli.xlsx import Workbook
@@ -274,7 +274,7 @@ def test_cells_as_calamine_gives_them_dates_numbers_booleans_and_errors(tmp_path
     rows = list(Workbook(str(path)).rows("S"))
     assert rows == [
         (1, [5.0, 5.5, True, "文字"]),
-        (2, [date(2026, 3, 4), datetime(2026, 3, 4, 12, 0), datetime(2026, 3, 4, 6, 0), "", None, time(12, 0)]),
+        (2, [date(2026, 3, 4), datetime(2026, 3, 4, 12, 0), datetime(2026, 3, 4, 6, 0), None, None, time(12, 0)]),
         (4, [None, 1234.5]),
     ]
 
@@ -467,3 +467,22 @@ def test_the_nearest_header_suggested_is_one_the_file_does_not_already_have(tmp_
     path.write_text(csv_text([[*ticket(1), "2026-03-05 10:00", "2026-03-05"]], header), encoding="utf-8")
     _, r = document(path)
     assert "回访日期" in r.stderr and "did you mean 回访时间" not in r.stderr
+
+
+def test_a_json_array_record_with_two_keys_for_one_field_is_rejected_naming_both(tmp_path):
+    base = {"received_at": "2026-03-02 09:00", "category": "服务态度", "verified": True, "responsible": True,
+            "person": "张三", "cause": "attitude_poor"}
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps([{"ID": "A", **base}, {"id": "B", "工单号": "B", **base}], ensure_ascii=False), encoding="utf-8")
+    doc, _ = document(path)
+    assert ids_of(doc) == ["A"]
+    assert [(e["row"], e["field"], e["message"]) for e in doc["errors"]] == [
+        (2, "id", "keys 'id' and '工单号' are both the field id; keep one of them")]
+
+
+def test_a_csv_roster_with_title_rows_reads_like_the_plain_roster(tmp_path):
+    titled = tmp_path / "roster.csv"
+    titled.write_text("营销服务部2026年服务岗位人员名单,,,,\n制表: 人事科,,,,\n"
+                      + (EXAMPLES / "water" / "roster.csv").read_text(encoding="utf-8-sig"), encoding="utf-8")
+    plain = water("--roster", EXAMPLES / "water" / "roster.csv")
+    assert json.loads(water("--roster", titled).stdout)["period"] == json.loads(plain.stdout)["period"]

@@ -1,12 +1,16 @@
-"""An .xlsx worksheet read row by row, in memory bounded by one row.
+"""An .xlsx worksheet measured, and read row by row when it is too big to hold.
 
-python-calamine (used for .xls and .ods) builds the whole grid of a sheet before giving its
-first row: a single empty-string cell at XFD1048576 makes it allocate 512 GiB, at Z1048576
-880 MB. An .xlsx is a zip of XML parts, so this reader streams the sheet's XML instead and
-never holds more than a row; empty rows, however far down, cost nothing. Cells come out as
-calamine gives them: text, float, bool, and date, datetime or time for a date-formatted
-number (the 1900 and 1904 date systems); an error cell is its text (``#N/A``), so that a
-field reading it says what it got.
+python-calamine builds the whole grid of a sheet before giving its first row: one
+empty-string cell at XFD1048576 makes it allocate 512 GiB, at Z1048576 880 MB. An .xlsx is a
+zip of XML parts, so :meth:`Workbook.grid_size` measures the grid from the cell references
+(a scan of the XML text, a fraction of reading it), and :meth:`Workbook.rows` streams the
+sheet's XML through expat, holding a block and a row whatever the sheet's size; empty rows,
+however far down, cost nothing. Streaming is about three times slower than calamine, so the
+reader (:func:`policy.cli.inputs.read_sheet`) uses calamine when the grid fits.
+
+Cells come out as calamine gives them: text, float, bool, and date, datetime or time for a
+date-formatted number (the 1900 and 1904 date systems); an error cell (``#N/A``) and empty
+text are empty, so both readers give the same rows.
 """
 
 from __future__ import annotations

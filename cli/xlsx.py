@@ -33,7 +33,8 @@ class SheetError(Exception):
 
 
 # Errors the zip and XML layers raise on a damaged file (a corrupt deflate stream is zlib.error).
-DAMAGED = (zipfile.BadZipFile, zlib.error, ParseError, ExpatError, EOFError, OSError, KeyError, ValueError, IndexError)
+DAMAGED = (zipfile.BadZipFile, zlib.error, ParseError, ExpatError, EOFError, OSError, KeyError, ValueError, IndexError,
+           NotImplementedError, RuntimeError)  # the last two: an unknown compression, an encrypted member
 
 # Built-in number formats that show a date or time (ECMA-376 18.8.30, with the CJK ids 27-36, 50-58).
 BUILTIN_DATE_FORMATS = frozenset({*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)})

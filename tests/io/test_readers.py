@@ -486,3 +486,16 @@ def test_a_csv_roster_with_title_rows_reads_like_the_plain_roster(tmp_path):
                       + (EXAMPLES / "water" / "roster.csv").read_text(encoding="utf-8-sig"), encoding="utf-8")
     plain = water("--roster", EXAMPLES / "water" / "roster.csv")
     assert json.loads(water("--roster", titled).stdout)["period"] == json.loads(plain.stdout)["period"]
+
+
+def test_a_sheet_in_a_compression_python_cannot_read_is_an_input_error(tmp_path):
+    small_book(tmp_path / "small.xlsx")
+    data = bytearray((tmp_path / "small.xlsx").read_bytes())
+    name = b"xl/worksheets/sheet1.xml"
+    central = data.index(b"PK\x01\x02")  # the central directory
+    entry = data.index(name, central) - 46  # its entry for the sheet
+    data[entry + 10:entry + 12] = (99).to_bytes(2, "little")  # method 99: AES, which zipfile cannot read
+    bad = tmp_path / "aes.xlsx"
+    bad.write_bytes(bytes(data))
+    r = evaluate(bad)
+    assert r.exit_code == 2 and f"{bad} [工单]" in r.output and "Traceback" not in r.output

@@ -280,7 +280,10 @@ def _table(
                          f"field {field}; keep one of them")
     if not roster:
         _notify_columns(where, header, names, columns, notify)
+    while names and not names[-1]:
+        names.pop()  # blank header cells at the right end (calamine gives rows the sheet's width)
     width = len(names)
+    unnamed = [i for i, name in enumerate(names) if not name]  # blank header cells between named ones
     totals = []
     for row_no, cells in rows:
         if cells.__class__ is FieldError:
@@ -296,13 +299,13 @@ def _table(
             if TOTAL_ROW.match(clean_header(filled[0])):
                 totals.append(row_no)
                 continue
-        if len(cells) > width:
-            extra = [i for i in range(width, len(cells)) if not _blank(cells[i])]
-            if extra:
+        if len(cells) > width or unnamed:
+            stray = [i for i in (*unnamed, *range(width, len(cells))) if i < len(cells) and not _blank(cells[i])]
+            if stray:
                 yield where, row_no, FieldError(
-                    None, f"row {row_no} has a value in column {extra[-1] + 1}, but the header (row {header_row}) "
-                    f"has {width} columns")
+                    None, f"row {row_no} has a value in column {stray[0] + 1}, which has no header (row {header_row})")
                 continue
+            record.pop("", None)
         if not record:
             continue  # blank rows, the trailing ones Excel leaves included
         yield where, row_no, record
@@ -596,13 +599,28 @@ def _calamine_sheet(p, source, sheet, columns, notify, is_header, roster):
     where = f"{source} [{name}]"
     try:
         ws = book.get_sheet_by_name(name)
-        first = ws.start[0] + 1 if ws.start else 1
-        rows = ((first + i, cells) for i, cells in enumerate(ws.iter_rows()))
+        rows = _calamine_rows(ws)
     except BaseException as e:  # noqa: BLE001
         if isinstance(e, (KeyboardInterrupt, SystemExit, GeneratorExit)):
             raise
         raise InputError(f"{where}: the sheet cannot be read: {e}") from None
     yield from _table(where, rows, columns, notify, is_header, roster)
+
+
+def _calamine_rows(ws) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, cells from column A) of a calamine sheet. calamine's rows begin at the
+    sheet's first used column, so they are padded; python-calamine 0.9 starts them at row 1
+    (the empty rows above the first used one included), which the first row tells: empty."""
+    top, left = ws.start if ws.start else (0, 0)
+    pad = [None] * left
+    rows = iter(ws.iter_rows())
+    first = next(rows, None)
+    if first is None:
+        return
+    number = 1 if top == 0 or all(_blank(c) for c in first) else top + 1
+    for cells in itertools.chain((first,), rows):
+        yield number, pad + cells if left else cells
+        number += 1
 
 
 def _check_ods_size(p: Path, source: str) -> None:

@@ -441,7 +441,7 @@ def test_blank_and_space_only_rows_are_skipped_and_a_value_beyond_the_header_is_
     doc, _ = document(path)
     assert doc["summary"] == {"records": 3, "evaluated": 2, "rejected": 1}
     assert [(e["row"], e["message"]) for e in doc["errors"]] == [
-        (5, "row 5 has a value in column 10, but the header (row 1) has 8 columns")]
+        (5, "row 5 has a value in column 10, which has no header (row 1)")]
 
 
 def test_a_notice_is_said_once_though_rules_on_earlier_tickets_read_the_file_twice(tmp_path):
@@ -499,3 +499,29 @@ def test_a_sheet_in_a_compression_python_cannot_read_is_an_input_error(tmp_path)
     bad.write_bytes(bytes(data))
     r = evaluate(bad)
     assert r.exit_code == 2 and f"{bad} [工单]" in r.output and "Traceback" not in r.output
+
+
+@pytest.mark.parametrize("far", [False, True], ids=["calamine", "streamed"])
+def test_a_sheet_that_starts_in_column_c_numbers_its_columns_from_a(tmp_path, far):
+    path = tmp_path / "t.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("工单")
+    ws.write_row(2, 2, HEADER)
+    ws.write_row(3, 2, [*ticket(1), "", "多出的值"])
+    book.close()
+    if far:
+        with_far_cell(path, tmp_path / "far.xlsx", "XFD1048576")
+        path = tmp_path / "far.xlsx"
+    doc, _ = document(path)
+    assert [(e["row"], e["message"]) for e in doc["errors"]] == [
+        (4, "row 4 has a value in column 12, which has no header (row 3)")]
+
+
+def test_a_value_under_a_blank_header_cell_is_reported(tmp_path):
+    header = [*HEADER[:3], "", *HEADER[3:]]
+    path = tmp_path / "t.csv"
+    rows = [[*ticket(1)[:3], "", *ticket(1)[3:]], [*ticket(2)[:3], "无表头的值", *ticket(2)[3:]]]
+    path.write_text(csv_text(rows, header), encoding="utf-8")
+    doc, _ = document(path)
+    assert doc["summary"] == {"records": 2, "evaluated": 1, "rejected": 1}
+    assert [(e["row"], e["message"]) for e in doc["errors"]] == [(3, "row 3 has a value in column 4, which has no header (row 1)")]

@@ -163,7 +163,7 @@ def read(
     if not p.is_file():
         raise InputError(f"{path}: no such file")
     if fmt == "csv":
-        yield from _table(path, _csv_rows(p, path), columns, notify, columns.is_header)
+        yield from _table(path, _csv_rows(p, path), columns, notify, columns.is_header, delimited=True)
     elif fmt == "json":
         yield from read_json(p, path, columns)
     elif fmt == "sheet":
@@ -184,7 +184,7 @@ def read_roster(path: str, columns: Columns, notify: Notify | None = None) -> li
     if not p.is_file():
         raise InputError(f"{path}: no such file")
     if fmt == "csv":
-        rows = _table(path, _csv_rows(p, path), columns, notify, columns.is_roster_header, roster=True)
+        rows = _table(path, _csv_rows(p, path), columns, notify, columns.is_roster_header, roster=True, delimited=True)
     elif fmt == "sheet":
         rows = read_sheet(p, path, None, columns, notify, roster=True)
     elif fmt == "json":
@@ -245,10 +245,11 @@ def read_chunks(
 
 def _table(
     where: str, rows: Iterator[tuple[int, Any]], columns: Columns, notify: Notify,
-    is_header: Callable[[list[str]], bool], roster: bool = False,
+    is_header: Callable[[list[str]], bool], roster: bool = False, delimited: bool = False,
 ) -> Iterator[tuple[str, int, Any]]:
     """Records of a table given as (row number, cells or FieldError): the header found under
-    title rows, its cells matched to known headers, then one mapping per row."""
+    title rows, its cells matched to known headers, then one mapping per row. ``delimited``:
+    the table is CSV, where a value in a column with no header means the row's cells shifted."""
     header = None
     first = None
     unreadable = []
@@ -285,6 +286,7 @@ def _table(
     width = len(names)
     unnamed = [i for i, name in enumerate(names) if not name]  # blank header cells between named ones
     totals = []
+    headless: dict[int, int] = {}  # column -> first row with a value in it
     for row_no, cells in rows:
         if cells.__class__ is FieldError:
             yield where, row_no, cells
@@ -301,17 +303,33 @@ def _table(
                 continue
         if len(cells) > width or unnamed:
             stray = [i for i in (*unnamed, *range(width, len(cells))) if i < len(cells) and not _blank(cells[i])]
-            if stray:
+            if stray and delimited:
+                # In a CSV file a cell past the header is a comma too many: the cells have shifted.
                 yield where, row_no, FieldError(
                     None, f"row {row_no} has a value in column {stray[0] + 1}, which has no header (row {header_row})")
                 continue
+            for i in stray:
+                headless.setdefault(i, row_no)  # a sheet's unlabelled column: said once, not read
             record.pop("", None)
         if not record:
             continue  # blank rows, the trailing ones Excel leaves included
         yield where, row_no, record
+    if headless:
+        notify(f"{where}: values in columns with no header (row {header_row}), not read: " + ", ".join(
+            f"column {_column_letter(i)} (first in row {r})" for i, r in sorted(headless.items())))
     if totals:
         notify(f"{where}: {'row' if len(totals) == 1 else 'rows'} {', '.join(map(str, totals))} "
                f"{'is a total row' if len(totals) == 1 else 'are total rows'} (合计/总计/小计), not a ticket: skipped")
+
+
+def _column_letter(index: int) -> str:
+    """Excel's name of a 0-based column: 0 is A, 26 is AA."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
 
 
 def _notify_columns(where: str, header: list[str], names: list[str], columns: Columns, notify: Notify) -> None:

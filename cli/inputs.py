@@ -359,6 +359,9 @@ def detect_encoding(path: Path) -> str:
             return "utf-8"
         if head.startswith(BOM_GB18030):
             return "gb18030"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise InputError(f"{path}: the file is UTF-16 (Excel's \"Unicode Text\"); save it as \"CSV UTF-8\" "
+                             "or \"CSV\" and run again")
         f.seek(0)
         utf8 = other = 0
         for line in f:

@@ -526,3 +526,10 @@ def test_a_value_under_a_blank_header_cell_is_reported(tmp_path):
     doc, _ = document(path)
     assert doc["summary"] == {"records": 2, "evaluated": 1, "rejected": 1}
     assert [(e["row"], e["message"]) for e in doc["errors"]] == [(3, "row 3 has a value in column 4, which has no header (row 1)")]
+
+
+def test_a_utf16_text_file_named_csv_is_told_how_to_save_it(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(csv_text([ticket(1)]).replace(",", "\t"), encoding="utf-16")
+    r = evaluate(path)
+    assert r.exit_code == 2 and "UTF-16" in r.output and "CSV UTF-8" in r.output

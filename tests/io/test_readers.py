@@ -205,12 +205,24 @@ def test_a_far_empty_cell_is_read_in_bounded_memory(tmp_path, ref):
 
 
 def test_a_sheet_streamed_for_its_far_cell_reads_as_calamine_reads_it(tmp_path):
-    import tests.io.test_spreadsheets as sheets
+    from datetime import datetime
 
-    sheets.workbook(tmp_path / "export.xlsx")  # title rows, dates, serials, a formula-like text
+    book = xlsxwriter.Workbook(str(tmp_path / "export.xlsx"), {"strings_to_formulas": False})
+    ws = book.add_worksheet("工单")
+    when = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    ws.merge_range(0, 0, 0, 5, "城区供电所2026年3月客户投诉工单导出")  # title rows above the header
+    ws.write_string(1, 0, "导出时间: 2026-04-01")
+    ws.write_row(3, 0, [*HEADER, "派单时间"])
+    for r, i in enumerate(range(1, 4), start=4):
+        ws.write_row(r, 0, ticket(i))
+        ws.write_datetime(r, 1, datetime(2026, 3, 2, 9, 0), when)  # a date cell
+        ws.write_number(r, 8, 46083.4 + i / 100, when)  # an Excel serial shown as a date
+    ws.write_string(6, 1, "2026-02-30 09:00")  # a bad time: an error on row 7 either way
+    book.close()
     with_far_cell(tmp_path / "export.xlsx", tmp_path / "far.xlsx", "XFD1048576")
     plain, _ = document(tmp_path / "export.xlsx")
     far, _ = document(tmp_path / "far.xlsx")
+    assert plain["summary"] == {"records": 3, "evaluated": 2, "rejected": 1}
     assert far["results"] == plain["results"] and far["summary"] == plain["summary"]
     assert [(e["row"], e["field"]) for e in far["errors"]] == [(e["row"], e["field"]) for e in plain["errors"]]
 

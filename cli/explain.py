@@ -52,7 +52,14 @@ def explain(ticket_id, inputs, config_path, as_of, period, rosters, sheet, lang,
         _fail(f"--period: {e}")
     engine = Engine(config, plugins, as_of_time)
     engine.explaining = frozenset({ticket_id.strip()})
-    headers = frozenset(h for i in engine.industries.values() for h in i.parser.by_header) | {"industry", "行业"}
+    columns = readers.Columns({name: i.parser.by_header for name, i in engine.industries.items()})
+
+    def notify(message: str) -> None:  # what the readers say about a file, said once
+        if message not in said:
+            said.add(message)
+            click.echo(f"policy: {message}", err=True)
+
+    said: set[str] = set()
     try:
         for path in inputs:
             if path == "-":
@@ -60,11 +67,11 @@ def explain(ticket_id, inputs, config_path, as_of, period, rosters, sheet, lang,
             readers.format_of(path)
             if not Path(path).is_file():
                 raise readers.InputError(f"{path}: no such file")
-        roster_rows = _read_rosters(rosters, config.policy.plugins)
+        roster_rows = _read_rosters(rosters, config.policy.plugins, columns, notify)
 
         def rows():
             for path in inputs:
-                yield from readers.read(path, sheet=sheet, headers=headers)
+                yield from readers.read(path, sheet=sheet, columns=columns, notify=notify)
 
         if engine.needs_history:
             engine.remember(rows())

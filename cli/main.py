@@ -251,7 +251,7 @@ def _jobs(option: str, inputs: tuple[str, ...]) -> int:
     return max(1, min(cpus, AUTO_JOBS_MAX))
 
 
-def _read_rosters(options: tuple[str, ...], enabled: list[str]) -> list[dict]:
+def _read_rosters(options: tuple[str, ...], enabled: list[str], columns, notify) -> list[dict]:
     """``--roster [INDUSTRY=]FILE``: the rows of every roster, each tagged with its industry.
 
     A row's own ``industry`` (行业) column, else the INDUSTRY= of its file, says which plugin's
@@ -268,12 +268,10 @@ def _read_rosters(options: tuple[str, ...], enabled: list[str]) -> list[dict]:
         elif industry not in enabled:
             _fail(f"--roster {option}: {industry!r} is not an enabled plugin; enabled: {', '.join(enabled)}")
         try:
-            read = list(readers.read(path))
+            read = readers.read_roster(path, columns, notify)
         except readers.InputError as e:
             _fail(f"--roster: {e}")
         for source, row, cells in read:
-            if not isinstance(cells, dict):  # a row the reader could not read: the roster is not used half-read
-                _fail(f"--roster: {source} row {row}: {getattr(cells, 'message', cells)}")
             named = roster_industry(cells)
             if named is not None and named not in enabled:
                 _fail(f"--roster: {source} row {row}: industry {named!r} is not an enabled plugin; enabled: {', '.join(enabled)}")
@@ -372,7 +370,6 @@ def evaluate(inputs, config_path, as_of, period, rosters, fmt, sheet, jobs, outp
                 raise readers.InputError(f"{path}: no such file")
     except readers.InputError as e:
         _fail(str(e))
-    roster_rows = _read_rosters(rosters, config.policy.plugins)
 
     if fmt is None:
         suffix = Path(output).suffix.lower().lstrip(".") if output else ""
@@ -389,7 +386,16 @@ def evaluate(inputs, config_path, as_of, period, rosters, fmt, sheet, jobs, outp
         if fmt not in ("json", "jsonl"):
             _fail("--explain adds a trace to json or jsonl results; for one ticket as text: policy explain ID")
         engine.explaining, engine.explain_all, jobs = frozenset(), True, 1
-    headers = frozenset(h for i in engine.industries.values() for h in i.parser.by_header) | {"industry", "行业"}
+    columns = readers.Columns({name: i.parser.by_header for name, i in engine.industries.items()})
+
+    said = set()
+
+    def notify(message: str) -> None:  # what readers say about a file: columns, total rows
+        if not quiet and message not in said:  # once, though rules on earlier tickets read it twice
+            said.add(message)
+            click.echo(f"policy: {message}", err=True)
+
+    roster_rows = _read_rosters(rosters, config.policy.plugins, columns, notify)
     spool = None
     if engine.needs_history and "-" in inputs:
         # Standard input can be read once only; rules on earlier tickets read the input twice.
@@ -400,7 +406,7 @@ def evaluate(inputs, config_path, as_of, period, rosters, fmt, sheet, jobs, outp
 
     def rows():
         for path in inputs:
-            yield from readers.read(path, sheet=sheet, headers=headers)
+            yield from readers.read(path, sheet=sheet, columns=columns, notify=notify)
 
     if fmt == "xlsx":
         out = output
@@ -412,7 +418,7 @@ def evaluate(inputs, config_path, as_of, period, rosters, fmt, sheet, jobs, outp
         if jobs > 1:
             from policy.cli import jobs as parallel
 
-            chunks = parallel.chunks_of(inputs, sheet=sheet, headers=headers)
+            chunks = parallel.chunks_of(inputs, sheet=sheet, columns=columns, notify=notify)
             results = parallel.evaluate(engine, str(config.path), chunks, rows, jobs, type(writer) if writer.renders else None)
         else:
             if engine.needs_history:

@@ -392,6 +392,15 @@ def _shown(cell: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+_HEADER_SPACE = re.compile(r"\s+")
+
+
+def header_key(text: str) -> str:
+    """A column header as it is matched: without byte-order marks, spaces and line breaks (a
+    header cell wrapped over two lines, ``受理\n时间``, is ``受理时间``), case folded."""
+    return _HEADER_SPACE.sub("", text.replace("\ufeff", "")).casefold()
+
+
 def _choice_map(choices: Mapping[str, str]) -> dict[str, str]:
     out = {}
     for code, label in choices.items():

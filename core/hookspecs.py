@@ -127,5 +127,9 @@ def policy_history(record, params):
     Called on every ticket of the run before any is classified. Returns a list of
     ``(key, info)`` pairs: ``key`` names the matter (an event key, say), ``info`` is small
     data computed from this record alone (its grade, say). ``policy_classify`` then finds the
-    earlier tickets of a key with ``history.earlier(key, record)``. Collected.
+    latest earlier ticket of a key with ``history.last(key, record)`` (a bisection: fast however
+    many tickets share the key), or all of them with ``history.earlier(key, record)`` (a copy:
+    n tickets of one key cost n² in all). Make a key of what the rule selects on (the airport
+    keys class-2 content apart), so that ``last`` answers it. A policy_history that raises
+    rejects that ticket only, as a fault in plugin code. Collected.
     """

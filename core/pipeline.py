@@ -35,13 +35,19 @@ ID_HEADERS = ("id", "工单编号", "工单号", "编号")
 class History:
     """What ``policy_history`` recorded for every ticket of the run, by key.
 
-    ``earlier(key, record)`` lists the (received_at, id, info) of tickets with that key
-    received before this record (ties broken by id), so no answer depends on input order.
+    Entries are (received_at, id, info), ordered by received time (ties broken by id), so no
+    answer depends on input order. ``last(key, record)`` answers "the latest earlier ticket
+    of this matter" by bisection, without copying: a key shared by n tickets costs log n per
+    look-up, not n. ``earlier`` lists them all (a copy: for a rule that needs every one).
+
+    ``faults`` keeps, by (source, row), the message of a ticket whose ``policy_history``
+    raised in the first pass: the second pass reports it for that ticket, once.
     """
 
     def __init__(self) -> None:
         self._by_key: dict[Any, list[tuple[datetime, str, Any]]] = {}
         self._sorted = True
+        self.faults: dict[tuple[str, int], str] = {}
 
     def add(self, key: Any, received_at: datetime, ticket_id: str, info: Any) -> None:
         self._by_key.setdefault(key, []).append((received_at, ticket_id, info))
@@ -50,14 +56,28 @@ class History:
     def _sort(self) -> None:
         if not self._sorted:
             for entries in self._by_key.values():
-                entries.sort(key=lambda e: (e[0], e[1]))
+                entries.sort(key=_when)
             self._sorted = True
 
-    def earlier(self, key: Any, record: Record) -> list[tuple[datetime, str, Any]]:
+    def _before(self, key: Any, record: Record) -> tuple[list[tuple[datetime, str, Any]], int]:
+        """The key's entries and how many of them come before ``record``."""
         self._sort()
         entries = self._by_key.get(key, [])
-        i = bisect.bisect_left(entries, (record.received_at, record.id), key=lambda e: (e[0], e[1]))
+        return entries, bisect.bisect_left(entries, (record.received_at, record.id), key=_when)
+
+    def last(self, key: Any, record: Record) -> tuple[datetime, str, Any] | None:
+        """The latest ticket with ``key`` received before ``record``, or None."""
+        entries, i = self._before(key, record)
+        return entries[i - 1] if i else None
+
+    def earlier(self, key: Any, record: Record) -> list[tuple[datetime, str, Any]]:
+        """Every ticket with ``key`` received before ``record``, oldest first (a new list)."""
+        entries, i = self._before(key, record)
         return entries[:i]
+
+
+def _when(entry: tuple[datetime, str, Any]) -> tuple[datetime, str]:
+    return entry[0], entry[1]
 
 
 class Industry:

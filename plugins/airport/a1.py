@@ -44,12 +44,13 @@ def _content_key(record):
 
 
 def a1_history(record, p) -> list:
-    """What later tickets need: the event (3.2) and the content with its own grade (附件3.1.6)."""
+    """What later tickets need: the event (3.2), and the content where its own grade is class 2 (附件3.1.6)."""
     out = []
     if record.event_key:
         out.append((("event", record.event_key), None))
-    if _content_key(record) and record.named_target is not False:
-        out.append((("content", _content_key(record)), attachment_criteria(record, p)[0]))
+    key = _content_key(record)
+    if key and record.named_target is not False and attachment_criteria(record, p)[0] == "class_2":
+        out.append((("class_2 content", key), None))
     return out
 
 
@@ -59,12 +60,21 @@ def _within(record, earlier_at, p, calendar) -> bool:
     return calendar.local_date(record.received_at) <= last_day
 
 
+def _latest_within(key, record, p, history, calendar) -> str | None:
+    """The id of the latest earlier ticket of ``key`` within the window, or None.
+
+    The window's end moves forward with the earlier ticket's date, so when the latest earlier
+    ticket is outside it every older one is too: one look-up, however many tickets share the key.
+    """
+    last = history.last(key, record)
+    return last[1] if last is not None and _within(record, last[0], p, calendar) else None
+
+
 def a1_3_2_second_complaint(record, p, history, calendar) -> str | None:
     """3.2: the same event again within three months: the earlier ticket, or None."""
     if not record.event_key:
         return None
-    found = [e for e in history.earlier(("event", record.event_key), record) if _within(record, e[0], p, calendar)]
-    return found[-1][1] if found else None
+    return _latest_within(("event", record.event_key), record, p, history, calendar)
 
 
 def a1_att3_1_6_repeated_class_2(record, p, history, calendar) -> str | None:
@@ -72,11 +82,7 @@ def a1_att3_1_6_repeated_class_2(record, p, history, calendar) -> str | None:
     key = _content_key(record)
     if not key:
         return None
-    found = [
-        e for e in history.earlier(("content", key), record)
-        if e[2] == "class_2" and _within(record, e[0], p, calendar)
-    ]
-    return found[-1][1] if found else None
+    return _latest_within(("class_2 content", key), record, p, history, calendar)
 
 
 def a1_classify(record, p, history, calendar) -> Classification:

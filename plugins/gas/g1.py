@@ -15,8 +15,8 @@ LATE = ("breached", "overdue")
 
 def g1_classify(record, history) -> Classification:
     """Every hotline ticket is a complaint to handle; an earlier one on the same matter makes it a repeat."""
-    earlier = history.earlier(record.event_key, record) if record.event_key else []
-    repeat_of = earlier[-1][1] if earlier else None
+    earlier = history.last(record.event_key, record) if record.event_key else None
+    repeat_of = earlier[1] if earlier is not None else None
     rules = ("G1-5.4",) if repeat_of else ()
     return Classification(True, record.category, "serious" if record.serious else "general", rules, repeat_of)
 

@@ -269,6 +269,9 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, outpu
         _fail("--format xlsx writes a workbook: name it with --output FILE.xlsx")
 
     engine = Engine(config, plugins, as_of_time)
+    if not quiet:
+        for warning in engine.calendar.warnings:
+            click.echo(f"policy: warning: {warning}", err=True)
     headers = frozenset(h for i in engine.industries.values() for h in i.parser.by_header) | {"industry", "行业"}
     spool = None
     if engine.needs_history and "-" in inputs:
@@ -301,7 +304,9 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, outpu
         if not quiet and sys.stderr.isatty():
             results = _with_progress(results, engine)
         outputs.write_all(writer, results, errors)
-        writer.finish(engine.period_consequences(chosen, roster_rows), errors, engine.summary)
+        period = engine.period_consequences(chosen, roster_rows)
+        # A plugin whose period rules raised is listed after the records' errors (row 0, its name).
+        writer.finish(period, errors + engine.period_faults, engine.summary)
     except readers.InputError as e:
         _fail(str(e))
     finally:
@@ -311,7 +316,10 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, outpu
             os.unlink(spool.name)
     if errors and not quiet and output is not None:
         click.echo(f"policy: {len(errors)} of {engine.records} records rejected; see {output}", err=True)
-    sys.exit(EXIT_REJECTED if engine.rejected else 0)
+    if not quiet:
+        for fault in engine.period_faults:
+            click.echo(f"policy: {fault.message}", err=True)
+    sys.exit(EXIT_REJECTED if engine.rejected or engine.period_faults else 0)
 
 
 if __name__ == "__main__":  # `python -m policy.cli.main`, as the console script runs it

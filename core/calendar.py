@@ -37,8 +37,8 @@ class CalendarGap(ValueError):
         span = f"{covered[0]}–{covered[-1]}" if covered else "none"
         super().__init__(
             f"the working-day calendar has no holiday schedule for {year} (it covers {span}); "
-            f"add the year's public holidays and adjusted workdays to the config as "
-            f'[calendar.years."{year}"] holidays = [...] and workdays = [...]'
+            f"add the State Council's notice for {year} (its public holidays and adjusted workdays) "
+            f'to the config as [calendar.years."{year}"] holidays = [...] and workdays = [...]'
         )
         self.year = year
 
@@ -139,6 +139,8 @@ class WorkCalendar:
             if self._is_working(d)
         ]
         self._working_set = frozenset(self._working)
+        # Things a person should hear once, before any ticket (see ``official``).
+        self.warnings: tuple[str, ...] = ()
         # Due times of day-based limits depend only on the start date: computed once each.
         self._day_dues: dict[tuple[date, str, float], datetime] = {}
 
@@ -164,7 +166,16 @@ class WorkCalendar:
         extra_workdays = set(extra_workdays)
         holidays = (holidays | set(extra_holidays)) - extra_workdays
         workdays = (workdays - set(extra_holidays)) | extra_workdays
-        return cls(timezone, holidays, workdays, covered, close_of_business)
+        calendar = cls(timezone, holidays, workdays, covered, close_of_business)
+        # Single extra days do not make a year known: every other day of it is still unknown.
+        uncovered = sorted({d.year for d in (*extra_holidays, *extra_workdays)} - covered)
+        calendar.warnings = tuple(
+            f"extra_holidays / extra_workdays name days of {year}, which the calendar does not cover: "
+            f"that is not enough, a deadline that needs {year} stays unknown until the State Council's "
+            f'notice for {year} is in the config as [calendar.years."{year}"] holidays = [...] and workdays = [...]'
+            for year in uncovered
+        )
+        return calendar
 
     def _is_working(self, d: date) -> bool:
         if d in self.workdays:
@@ -241,11 +252,16 @@ class WorkCalendar:
         """Judge one stage: met / breached when done, open / overdue when not.
 
         A stage whose start event has not happened is ``not_applicable``. An approved
-        extension (where the rule allows one) moves the due time and is reported.
+        extension (where the rule allows one) moves the due time and is reported. A stage
+        whose count needs a year the calendar does not cover is ``unknown``, with the reason:
+        the ticket's other stages are judged all the same.
         """
         if start is None:
             return Deadline(rule, stage, None, done_at, "not_applicable", limit.text)
-        due = self.due(start, limit)
+        try:
+            due = self.due(start, limit)
+        except CalendarGap as gap:
+            return Deadline(rule, stage, None, done_at, "unknown", limit.text, reason=str(gap))
         extended = extended_until is not None and extended_until > due
         if extended:
             due = extended_until

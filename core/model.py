@@ -50,7 +50,8 @@ SANCTION_LADDER = (
     "dismissal",  # 开除
 )
 
-DEADLINE_STATUSES = ("met", "breached", "open", "overdue", "not_applicable")
+# unknown: the calendar does not cover a year the count needs (the deadline's reason says which).
+DEADLINE_STATUSES = ("met", "breached", "open", "overdue", "not_applicable", "unknown")
 APPEAL_STATUSES = ("none", "accepted", "refused")
 
 
@@ -91,6 +92,7 @@ class Deadline:
     status: str
     limit: str = ""  # the limit as written: "1 hour", "4 working days", "same day"
     extended: bool = False  # the due time was moved by an approved extension
+    reason: str | None = None  # why the status is what it is, where the status alone does not say (unknown)
 
 
 @frozen
@@ -239,6 +241,8 @@ def _deadline(obj: Deadline, articles: dict[str, str], time: Any) -> dict[str, A
     }
     if obj.extended:
         out["extended"] = True
+    if obj.reason:
+        out["reason"] = obj.reason
     return out
 
 

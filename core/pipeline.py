@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import reprlib
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
@@ -115,7 +116,10 @@ class Engine:
         self.records = 0
         self.evaluated = 0
         self.rejected = 0
+        self.unknown_deadlines = 0  # evaluated tickets with a deadline the calendar cannot count
         self.ids = TicketIds()
+        # A plugin's period rules that raised: reported with the errors, after the records'.
+        self.period_faults: list[RecordError] = []
 
     @property
     def needs_history(self) -> bool:
@@ -144,23 +148,50 @@ class Engine:
         )
 
     def parse(self, source: str, row: int, raw: Mapping[str, Any]) -> tuple[Industry, Record]:
-        industry = self._industry_of(raw)
-        return industry, industry.parser.parse(raw, source, row)
+        """The record of a row; whatever goes wrong reading it is a FieldError (the input's fault)."""
+        try:
+            industry = self._industry_of(raw)
+        except FieldError:
+            raise
+        except Exception:  # noqa: BLE001 - an industry cell no plugin name could be (a deep object)
+            raise FieldError("industry", f"{_brief(_industry_cell(raw))} is not a plugin name; "
+                                         f"one of {', '.join(self.industries)}") from None
+        try:
+            return industry, industry.parser.parse(raw, source, row)
+        except FieldError:
+            raise
+        except Exception as e:  # noqa: BLE001 - a cell of a shape no reader expects (a list, a huge number)
+            raise _unreadable(industry.parser, raw, e) from None
 
     def remember(self, rows: Iterable[Row]) -> None:
-        """First pass, when a plugin needs earlier tickets: record every ticket's history."""
+        """First pass, when a plugin needs earlier tickets: record every ticket's history.
+
+        It never raises for a record: one that cannot be read is reported by the second pass,
+        which meets it again; a ``policy_history`` that raises is kept in the history's
+        ``faults`` and reported by the second pass for that ticket, once.
+        """
         for source, row, raw in rows:
             if isinstance(raw, FieldError):
                 continue
             try:
                 industry, record = self.parse(source, row, raw)
-            except (FieldError, CalendarGap):
+            except FieldError:
                 continue  # reported when the second pass meets it
             if not industry.needs_history:
                 continue
-            for answer in industry.history_hook(record=record, params=industry.params):
-                for key, info in answer or ():
-                    industry.history.add(key, record.received_at, record.id, info)
+            try:
+                entries = [
+                    (key, info)
+                    for answer in industry.history_hook(record=record, params=industry.params)
+                    for key, info in answer or ()
+                ]
+                for key, _ in entries:
+                    hash(key)  # an unhashable key is the plugin's fault, found here, not in the dict
+            except Exception as e:  # noqa: BLE001 - a fault in plugin code costs this record only
+                industry.history.faults[(source, row)] = _plugin_fault(e, "policy_history")
+                continue
+            for key, info in entries:
+                industry.history.add(key, record.received_at, record.id, info)
 
     def evaluate(self, rows: Iterable[Row]) -> Iterator[Result | RecordError]:
         rows = iter(rows)
@@ -180,6 +211,8 @@ class Engine:
                 if repeat:
                     raise FieldError("id", f"ticket {raw_id(raw)!r} appears more than once in this run")
                 industry, record = self.parse(source, row, raw)
+                if industry.history.faults and (source, row) in industry.history.faults:
+                    raise _HistoryFault(industry.history.faults[(source, row)])
                 result = self._evaluate(industry, record)
             except FieldError as e:
                 self.rejected += 1
@@ -191,13 +224,11 @@ class Engine:
                 continue
             except Exception as e:  # noqa: BLE001 - a fault in plugin code costs this record only
                 self.rejected += 1
-                yield RecordError(
-                    source, row, raw_id(raw), None,
-                    f"could not be evaluated because of a fault in plugin code ({type(e).__name__}: {e}); "
-                    "please report it with this record",
-                )
+                yield RecordError(source, row, raw_id(raw), None, _plugin_fault(e))
                 continue
             self.evaluated += 1
+            if result.deadlines and any(d.status == "unknown" for d in result.deadlines):
+                self.unknown_deadlines += 1
             yield result
 
     def _evaluate(self, industry: Industry, record: Record) -> Result:
@@ -234,18 +265,49 @@ class Engine:
     # -- the period rules ------------------------------------------------------------
 
     def period_consequences(self, chosen: Period | None = None, roster: list[Mapping[str, Any]] | None = None) -> list[PeriodConsequence]:
+        """Every plugin's period rules. A plugin whose rules raise loses its own answer only:
+        the fault, naming the plugin, goes to ``period_faults`` (the CLI lists them with the
+        errors) and the other plugins' rules and every ticket's result stand."""
         out: list[PeriodConsequence] = []
+        hook = "policy_period_consequences"
         for industry in self.industries.values():
             selection = Selection(chosen, industry.ledger.months())
-            for answer in industry.period_consequences(
+            for plugin, answer, error in industry.period_consequences.each(
                 ledger=industry.ledger, periods=selection, params=industry.params, roster=roster or []
             ):
-                out.extend(answer or ())
+                if error is None:
+                    try:
+                        answer = list(answer or ())
+                    except Exception as e:  # noqa: BLE001 - an answer that is no list
+                        error = e
+                if error is not None:
+                    self.period_faults.append(RecordError(
+                        f"plugin {plugin}", 0, None, hook,
+                        f"the period rules of plugin {plugin} ({industry.name}) could not be worked out because of "
+                        f"a fault in its code ({_describe(error)}): they are missing from this result; "
+                        "the tickets' results stand. Please report it to the plugin's authors",
+                    ))
+                    continue
+                out.extend(answer)
         return out
 
     @property
     def summary(self) -> dict[str, int]:
-        return {"records": self.records, "evaluated": self.evaluated, "rejected": self.rejected}
+        out = {"records": self.records, "evaluated": self.evaluated, "rejected": self.rejected}
+        if self.unknown_deadlines:
+            out["unknown_deadlines"] = self.unknown_deadlines
+        return out
+
+    def counts(self) -> tuple[int, ...]:
+        """The running counts, for a ``--jobs`` worker to hand its parent (``add_counts``)."""
+        return self.records, self.evaluated, self.rejected, self.unknown_deadlines
+
+    def add_counts(self, counts: tuple[int, ...]) -> None:
+        records, evaluated, rejected, unknown = counts
+        self.records += records
+        self.evaluated += evaluated
+        self.rejected += rejected
+        self.unknown_deadlines += unknown
 
 
 def ticket_ids(rows: Iterable[Row]) -> list[str | None]:
@@ -254,21 +316,100 @@ def ticket_ids(rows: Iterable[Row]) -> list[str | None]:
 
 
 def raw_id(raw: Mapping[str, Any]) -> str | None:
-    """The ticket id as the row gives it, before parsing (for error reports and uniqueness)."""
+    """The ticket id as the row gives it, before parsing (for error reports and uniqueness).
+
+    None where the row has none: a blank or whitespace-only cell, or a cell that cannot be
+    made text (an object nested too deep), which the parser then reports as the id's fault.
+    """
     v = raw.get("id")
     if v.__class__ is str and (v := v.strip()):
         return v  # the common case, first: this runs for every row
     for h in ID_HEADERS:
         v = raw.get(h)
-        if v not in (None, ""):
-            return str(int(v) if isinstance(v, float) and v.is_integer() else v).strip()
+        if isinstance(v, str):
+            if v := v.strip():
+                return v
+        elif isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        elif v is not None:
+            try:
+                return str(v).strip() or None  # as the parser reads it: text
+            except Exception:  # noqa: BLE001 - an object nested too deep to be text: the parser says so
+                return None
     return None
 
 
+class _HistoryFault(Exception):
+    """A ticket whose ``policy_history`` raised in the first pass (the message says how)."""
+
+
+def _plugin_fault(e: Exception, hook: str | None = None) -> str:
+    if isinstance(e, _HistoryFault):
+        return str(e)
+    where = f"{hook}: " if hook else ""
+    return (f"could not be evaluated because of a fault in plugin code ({where}{_describe(e)}); "
+            "please report it with this record")
+
+
+def _describe(e: BaseException) -> str:
+    try:
+        return f"{type(e).__name__}: {_brief(str(e), 300)}"
+    except Exception:  # noqa: BLE001 - an exception whose text cannot be made
+        return type(e).__name__
+
+
+def _brief(value: Any, length: int = 60) -> str:
+    """A cell as a person can read it in a message: short, and safe for any shape of value."""
+    if isinstance(value, str):
+        return repr(value) if len(value) <= length else repr(value[:length]) + "…"
+    short = reprlib.Repr()
+    short.maxlevel, short.maxstring, short.maxother = 3, length, length
+    return short.repr(value)
+
+
+def _industry_cell(raw: Mapping[str, Any]) -> Any:
+    return next((raw[h] for h in INDUSTRY_HEADERS if raw.get(h) is not None), None)
+
+
+# What a cell of each kind should hold, for the message about one that holds something else.
+EXPECTED = {
+    "time": "a date and time, e.g. 2026-03-02 10:00 or 2026-03-02T10:00:00+08:00",
+    "bool": "a yes/no value: true/false, 1/0 or 是/否",
+    "number": "a number",
+    "text": "text",
+    "names": "names, several separated by ;",
+}
+
+
+def _unreadable(parser: RecordParser, raw: Mapping[str, Any], error: Exception) -> FieldError:
+    """The FieldError for a row the parser failed on with another exception: the cell at fault.
+
+    Only on the error path: each mapped cell is read again alone until one fails.
+    """
+    for header, cell in raw.items():
+        f = parser.by_header.get(header)
+        if f is None and isinstance(header, str):
+            f = parser.by_header.get(header.strip())
+        if f is None or cell is None or (isinstance(cell, str) and not cell.strip()):
+            continue
+        try:
+            parser.read(f, cell)
+        except FieldError as e:
+            return e
+        except Exception:  # noqa: BLE001 - the cell at fault
+            if f.kind == "choice" and f.choices:
+                expected = "one of " + ", ".join(f"{c} ({label})" for c, label in f.choices.items())
+            else:
+                expected = EXPECTED.get(f.kind, f.kind)
+            return FieldError(f.name, f"{_brief(cell)} cannot be read; expected {expected}")
+    return FieldError(None, f"the record cannot be read ({_describe(error)})")
+
+
 def _field_in_year(record: Record | None, year: int) -> str | None:
+    """The field whose date lies in the uncovered year, where one does (else the message says)."""
     if record is None:
         return None
     for name, value in record.values.items():
         if isinstance(value, datetime) and value.year == year:
             return name
-    return "received_at"
+    return None

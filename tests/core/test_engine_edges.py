@@ -1,0 +1,123 @@
+"""The pipeline's edges (issue 12): odd cells, faulty plugins, blank ids, calendar gaps.
+
+A record that cannot be read is an input error naming its field, whatever the plugins
+enabled; a plugin that raises costs its own record (or its own period rules) only; nothing
+ends the run or cuts the result document.
+"""
+
+import sys
+import types
+
+import pytest
+
+from policy.core.hookspecs import hookimpl
+from policy.core.testing import run
+
+GAS = {"id": "Q1", "received_at": "2026-03-02 09:00", "department": "客服部"}
+AIRPORT = {"id": "J1", "received_at": "2026-03-02 09:00", "person": "值机员小陈"}
+POWER = {"id": "G1", "received_at": "2026-03-02 09:00", "category": "service_attitude", "verified": "是",
+         "responsible": "是", "person": "张三", "unit": "城区供电所", "cause": "attitude_poor"}
+
+
+def _nested(depth):
+    value = "x"
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
+ODD_CELLS = [
+    ("channel", ["web"]),  # a list in a choice field: unhashable
+    ("received_at", 13800138000),  # a phone number in a time cell: OverflowError
+    ("person", _nested(1000)),  # an object nested 1,000 deep: RecursionError
+]
+
+
+@pytest.mark.parametrize("plugin,base", [("gas", GAS), ("airport", AIRPORT), ("power_supply", POWER)])
+@pytest.mark.parametrize("field,cell", ODD_CELLS, ids=[f for f, _ in ODD_CELLS])
+def test_an_unreadable_cell_is_an_input_error_naming_the_field_with_or_without_history(plugin, base, field, cell):
+    good = {**base, "id": "OK-1"}
+    bad = {**base, field: cell}
+    out = run([bad, good], plugins=[plugin])
+    assert out.summary == {"records": 2, "evaluated": 1, "rejected": 1}
+    assert [r["id"] for r in out.results] == ["OK-1"]
+    assert len(out.errors) == 1
+    error = out.error(base["id"])
+    assert error["row"] == 1 and error["field"] == field
+    assert "plugin" not in error["message"]
+
+
+def test_an_unreadable_industry_cell_is_an_input_error():
+    out = run([{**GAS, "industry": _nested(1000)}, {**AIRPORT, "industry": "airport"}], plugins=["gas", "airport"])
+    assert out.summary == {"records": 2, "evaluated": 1, "rejected": 1}
+    assert out.error("Q1")["field"] == "industry"
+
+
+def test_an_unreadable_id_is_reported_by_row_without_crashing():
+    out = run([{**GAS, "id": _nested(1000)}, GAS], plugins=["gas"])
+    assert out.summary == {"records": 2, "evaluated": 1, "rejected": 1}
+    assert [(e["row"], e["id"], e["field"]) for e in out.errors] == [(1, None, "id")]
+
+
+# -- a plugin's history hook that raises ------------------------------------------------------
+
+
+def _local(name, **hooks):
+    module = types.ModuleType(name)
+    for hook, function in hooks.items():
+        setattr(module, hook, hookimpl(function))
+    sys.modules[name] = module
+    return module
+
+
+def test_a_history_hook_that_raises_rejects_that_ticket_once_and_only_it():
+    def policy_history(record):
+        if record.id == "Q2":
+            raise ZeroDivisionError("division by zero")
+        return []
+
+    module = _local("history_fault", policy_history=policy_history)
+    tickets = [{**GAS, "id": f"Q{i}", "event_key": "E"} for i in (1, 2, 3)]
+    out = run(tickets, plugins=["gas"], modules=[module])
+    assert out.summary == {"records": 3, "evaluated": 2, "rejected": 1}
+    assert [e["id"] for e in out.errors] == ["Q2"]
+    message = out.error("Q2")["message"]
+    assert "policy_history" in message and "ZeroDivisionError" in message and "plugin code" in message
+    # The others are judged: Q3 repeats Q1 (Q2 is not in the history).
+    assert out.result("Q3")["repeat_of"] == "Q1"
+
+
+# -- a period hook that raises ----------------------------------------------------------------
+
+
+def test_a_period_hook_that_raises_is_reported_with_its_plugin_and_the_results_stand():
+    def policy_period_consequences(ledger):
+        raise KeyError("no such unit")
+
+    module = _local("period_fault", policy_period_consequences=policy_period_consequences)
+    out = run([GAS, {**GAS, "id": "Q2"}], plugins=["gas"], modules=[module])
+    assert out.summary["evaluated"] == 2 and [r["id"] for r in out.results] == ["Q1", "Q2"]
+    # The built-in plugin's period rules are still there.
+    assert out.periods("G1-5.1", party="客服部")[0]["count"] == 2
+    fault = [e for e in out.errors if e["field"] == "policy_period_consequences"]
+    assert len(fault) == 1
+    assert "period_fault" in fault[0]["source"] and "KeyError" in fault[0]["message"]
+    assert fault[0]["id"] is None and fault[0]["row"] == 0
+
+
+# -- ids ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("blank", ["   ", "\t", "\u3000"])
+def test_a_whitespace_id_is_reported_as_required_not_as_an_empty_id(blank):
+    out = run([{**POWER, "id": blank}, POWER])
+    assert out.summary == {"records": 2, "evaluated": 1, "rejected": 1}
+    error = out.error(row=1)
+    assert error["id"] is None and error["field"] == "id" and "required" in error["message"]
+
+
+def test_two_whitespace_ids_are_two_missing_ids_not_a_repeat():
+    without_id = {k: v for k, v in POWER.items() if k != "id"}
+    out = run([{**without_id, "id": " "}, {**without_id, "工单编号": "  "}], plugins=["power_supply"])
+    assert [(e["row"], e["id"], e["field"]) for e in out.errors] == [(1, None, "id"), (2, None, "id")]
+    assert all("more than once" not in e["message"] for e in out.errors)

@@ -121,3 +121,54 @@ def test_two_whitespace_ids_are_two_missing_ids_not_a_repeat():
     out = run([{**without_id, "id": " "}, {**without_id, "工单编号": "  "}], plugins=["power_supply"])
     assert [(e["row"], e["id"], e["field"]) for e in out.errors] == [(1, None, "id"), (2, None, "id")]
     assert all("more than once" not in e["message"] for e in out.errors)
+
+
+# -- the same through the command line: a complete document, exit 1, the plugin named -----------
+
+
+def _cli(tmp_path, monkeypatch, config, tickets, *args):
+    import json
+
+    from click.testing import CliRunner
+
+    from policy.cli.main import cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("POLICY_CONFIG", raising=False)
+    (tmp_path / "policy.toml").write_text(config, encoding="utf-8")
+    deep = '{"a":' * 1000 + '"x"' + "}" * 1000  # the standard encoder stops short of 1,000 levels
+
+    def line(t):
+        return json.dumps({k: ("DEEP" if isinstance(v, dict) else v) for k, v in t.items()},
+                          ensure_ascii=False).replace('"DEEP"', deep)
+
+    (tmp_path / "t.jsonl").write_text("\n".join(line(t) for t in tickets) + "\n", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["evaluate", "--as-of", "2026-12-31T00:00", "--format", "json", *args, "t.jsonl"])
+    return r, (json.loads(r.stdout) if r.stdout.strip() else None)
+
+
+def test_cli_period_hook_fault_keeps_the_document_whole(tmp_path, monkeypatch):
+    (tmp_path / "ours.py").write_text(
+        "from policy.core.hookspecs import hookimpl\n\n"
+        "@hookimpl\ndef policy_period_consequences(ledger):\n    raise RuntimeError('ours is broken')\n",
+        encoding="utf-8",
+    )
+    r, doc = _cli(tmp_path, monkeypatch, '[policy]\nplugins = ["gas"]\nlocal_plugins = ["ours.py"]\n',
+                  [GAS, {**GAS, "id": "Q2"}])
+    assert r.exit_code == 1 and r.exception is None or isinstance(r.exception, SystemExit)
+    assert [x["id"] for x in doc["results"]] == ["Q1", "Q2"]
+    assert doc["summary"] == {"records": 2, "evaluated": 2, "rejected": 0}
+    assert any(p["rule"] == "G1-5.1" for p in doc["period"])
+    [fault] = doc["errors"]
+    assert fault["field"] == "policy_period_consequences" and "ours.py" in fault["source"]
+    assert "ours is broken" in fault["message"] and "ours.py" in r.stderr
+
+
+@pytest.mark.parametrize("plugins", ['["airport"]', '["gas", "airport"]'])
+def test_cli_odd_cells_with_history_are_input_errors_not_a_traceback(tmp_path, monkeypatch, plugins):
+    tickets = [{**AIRPORT, "industry": "airport", "id": f"J{i}", field: cell}
+               for i, (field, cell) in enumerate(ODD_CELLS)] + [{**AIRPORT, "industry": "airport", "id": "J9"}]
+    r, doc = _cli(tmp_path, monkeypatch, f"[policy]\nplugins = {plugins}\n", tickets)
+    assert r.exit_code == 1 and isinstance(r.exception, SystemExit), r.output
+    assert doc["summary"] == {"records": 4, "evaluated": 1, "rejected": 3}
+    assert [(e["id"], e["field"]) for e in doc["errors"]] == [("J0", "channel"), ("J1", "received_at"), ("J2", "person")]

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from .model import Deadline
+from .records import FieldError
 
 ONE_DAY = timedelta(days=1)
 
@@ -261,11 +262,45 @@ class WorkCalendar:
         try:
             due = self.due(start, limit)
         except CalendarGap as gap:
-            return Deadline(rule, stage, None, done_at, "unknown", limit.text, reason=str(gap))
+            return self._deadline_in_gap(rule, stage, limit, done_at, as_of, gap)
         extended = extended_until is not None and extended_until > due
         if extended:
             due = extended_until
         return Deadline(rule, stage, due, done_at, judge(due, done_at, as_of), limit.text, extended)
+
+    def year_begins(self, year: int) -> datetime:
+        """00:00 of 1 January, local time: a due time that needs ``year`` is no earlier."""
+        return datetime(year, 1, 1, tzinfo=self.timezone)
+
+    def _deadline_in_gap(self, rule, stage, limit, done_at, as_of, gap: CalendarGap) -> Deadline:
+        # The count runs into the uncovered year, so the stage is due no earlier than that
+        # year's first moment: done (or judged as of a time) before it, the answer is certain.
+        begins = self.year_begins(gap.year)
+        if done_at is not None and done_at < begins:
+            return Deadline(rule, stage, None, done_at, "met", limit.text,
+                            reason=f"due in {gap.year} or later, a year the calendar does not cover; "
+                                   f"done before {gap.year} began, so in time")
+        if done_at is None and as_of < begins:
+            return Deadline(rule, stage, None, done_at, "open", limit.text,
+                            reason=f"due in {gap.year} or later, a year the calendar does not cover; "
+                                   f"not done yet, and {gap.year} has not begun")
+        return Deadline(rule, stage, None, done_at, "unknown", limit.text, reason=f"cannot be judged: {gap}")
+
+
+def appeal_due(calendar: WorkCalendar, start: datetime, limit: Limit, filed_at: datetime, rule: str) -> datetime | None:
+    """The due time of an appeal (or a return) filed at ``filed_at``; None when it is unknown
+    but the filing came before the uncovered year began, so in time whatever that year holds.
+
+    An appeal filed in the uncovered year cannot be judged, and its outcome decides whether
+    anybody is assessed: a FieldError naming ``appeal_filed_at``, the rule and the year.
+    """
+    try:
+        return calendar.due(start, limit)
+    except CalendarGap as gap:
+        if filed_at < calendar.year_begins(gap.year):
+            return None
+        raise FieldError("appeal_filed_at", f"the appeal ({rule}) cannot be judged in time, so neither can the ticket: "
+                                            f"its limit of {limit} runs into {gap.year}. {gap}") from None
 
 
 def months_after(d: date, n: int) -> date:

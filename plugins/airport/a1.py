@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policy.core.calendar import months_after, working_days
+from policy.core.calendar import appeal_due, months_after, working_days
 from policy.core.model import Appeal, Classification, Consequence, Deadline, PeriodConsequence
 from policy.core.periods import Tally
 
@@ -126,8 +126,8 @@ def a1_8_appeal(record, p, calendar) -> Appeal | None:
     rule = "A1-8.1" if ground == "not_our_remit" else "A1-8.2"
     if record.appeal_filed_at is None or record.form_received_at is None:
         return Appeal("refused", rule, "the appeal or the form's receipt has no time: it cannot be judged in time")
-    due = calendar.due(record.form_received_at, working_days(p.appeal_working_days))
-    if record.appeal_filed_at > due:
+    due = appeal_due(calendar, record.form_received_at, working_days(p.appeal_working_days), record.appeal_filed_at, rule)
+    if due is not None and record.appeal_filed_at > due:
         return Appeal("refused", rule, f"filed after the limit ({due.isoformat()})")
     if rule == "A1-8.2" and not record.appeal_evidence:
         return Appeal("refused", rule, "8.2 requires the cited clauses and verification records (appeal_evidence)")

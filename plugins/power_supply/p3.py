@@ -98,10 +98,17 @@ def p3_commitments(record, p, calendar, as_of) -> list[Deadline]:
 def p3_broken_commitment(record, p, deadlines, already: list[Consequence]) -> list[Consequence]:
     """A broken commitment is a 十项承诺 breach: P1 第二十四条(二), referred once per ticket."""
     broken = [d.rule for d in deadlines if d.rule.startswith("P3-") and d.status in LATE]
-    if not broken or any(c.rule == "P1-24.2" for c in already):
+    unknown = [d for d in deadlines if d.rule.startswith("P3-") and d.status == "unknown"]
+    if not (broken or unknown) or any(c.rule == "P1-24.2" for c in already):
         return []
     amount = p.ten_commitments_fine
     low, high = (amount[0], amount[-1]) if amount else (None, None)
+    if not broken:
+        # The limit runs into a year the calendar does not cover: neither a breach nor kept.
+        rules = ", ".join(d.rule for d in unknown)
+        return [Consequence("P1-24.2", record.person, "responsible_person", "refer", low, high,
+                            note=f"commitment {rules} cannot be judged ({unknown[0].reason}): if it was broken it is "
+                                 "a 十项承诺 breach under 渝电营[2005]15号; judge it once the calendar covers the year")]
     return [Consequence("P1-24.2", record.person, "responsible_person", "refer", low, high,
                         note=f"commitment {', '.join(broken)} broken: a 十项承诺 breach, assess under 渝电营[2005]15号")]
 

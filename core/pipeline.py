@@ -353,7 +353,8 @@ def _plugin_fault(e: Exception, hook: str | None = None) -> str:
 
 def _describe(e: BaseException) -> str:
     try:
-        return f"{type(e).__name__}: {_brief(str(e), 300)}"
+        text = str(e)
+        return f"{type(e).__name__}: {text if len(text) <= 300 else text[:300] + '…'}"
     except Exception:  # noqa: BLE001 - an exception whose text cannot be made
         return type(e).__name__
 

@@ -73,7 +73,10 @@ def policy_deadlines(record, classification, params, calendar, as_of):
     """Judge the ticket's time limits.
 
     Returns a list of :class:`policy.core.model.Deadline`, each with its rule id, due time,
-    completion time and status (``calendar.deadline`` builds one). Collected.
+    completion time and status (``calendar.deadline`` builds one). Where the count needs a year
+    the calendar does not cover, ``calendar.deadline`` returns status ``unknown`` with the
+    ``reason`` instead of raising; consequences that read the status must not take ``unknown``
+    for late or for met. Collected.
     """
 
 
@@ -116,7 +119,9 @@ def policy_period_consequences(ledger, periods, params, roster):
     assess of each length (``periods.of("half")``), from ``--period`` or, without it, every
     period the tickets touch; ``roster`` is the list of rows of ``--roster`` (or empty).
 
-    Returns a list of :class:`policy.core.model.PeriodConsequence`. Collected.
+    Returns a list of :class:`policy.core.model.PeriodConsequence`. Collected. A plugin whose
+    implementation raises loses its own answer only: the fault, naming the plugin, is listed
+    with the errors and the other answers and every ticket's result stand.
     """
 
 

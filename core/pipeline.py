@@ -269,6 +269,7 @@ class Engine:
         the fault, naming the plugin, goes to ``period_faults`` (the CLI lists them with the
         errors) and the other plugins' rules and every ticket's result stand."""
         out: list[PeriodConsequence] = []
+        self.period_faults = []
         hook = "policy_period_consequences"
         for industry in self.industries.values():
             selection = Selection(chosen, industry.ledger.months())

@@ -172,3 +172,18 @@ def test_cli_odd_cells_with_history_are_input_errors_not_a_traceback(tmp_path, m
     assert r.exit_code == 1 and isinstance(r.exception, SystemExit), r.output
     assert doc["summary"] == {"records": 4, "evaluated": 1, "rejected": 3}
     assert [(e["id"], e["field"]) for e in doc["errors"]] == [("J0", "channel"), ("J1", "received_at"), ("J2", "person")]
+
+
+def test_a_period_hook_fault_under_a_wrapper_names_the_plugins_of_the_call():
+    def policy_period_consequences(ledger):
+        raise KeyError("no such unit")
+
+    faulty = _local("period_fault_2", policy_period_consequences=policy_period_consequences)
+    wrapper = types.ModuleType("period_wrapper")
+    wrapper.policy_period_consequences = hookimpl(wrapper=True)(lambda: (yield))  # passes the answer on
+    sys.modules["period_wrapper"] = wrapper
+    out = run([GAS], plugins=["gas"], modules=[faulty, wrapper])
+    assert out.summary == {"records": 1, "evaluated": 1, "rejected": 0}
+    [fault] = out.errors
+    assert "period_fault_2" in fault["source"] and "period_wrapper" in fault["source"]
+    assert out.period == []  # the call as a whole failed: pluggy's wrapper sees one answer

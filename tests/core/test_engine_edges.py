@@ -187,3 +187,37 @@ def test_a_period_hook_fault_under_a_wrapper_names_the_plugins_of_the_call():
     [fault] = out.errors
     assert "period_fault_2" in fault["source"] and "period_wrapper" in fault["source"]
     assert out.period == []  # the call as a whole failed: pluggy's wrapper sees one answer
+
+
+def test_jobs_give_the_same_document_with_faults_odd_cells_and_unknown_deadlines(tmp_path, monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+
+    from policy.cli import jobs
+    from policy.cli.main import cli
+
+    monkeypatch.setattr(jobs, "CHUNK", 2)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("POLICY_CONFIG", raising=False)
+    (tmp_path / "ours.py").write_text(
+        "from policy.core.hookspecs import hookimpl\n\n"
+        "@hookimpl\ndef policy_history(record):\n"
+        "    if record.id == 'Q3':\n        raise ValueError('three')\n    return []\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "policy.toml").write_text('[policy]\nplugins = ["gas"]\nlocal_plugins = ["ours.py"]\n'
+                                          "[plugins.gas]\nrevisit_working_days = 3\n", encoding="utf-8")
+    tickets = [{**GAS, "id": f"Q{i}", "event_key": "E", "resolved_at": "2026-12-30 10:00"} for i in range(6)]
+    tickets[1]["channel"] = ["web"]
+    (tmp_path / "t.jsonl").write_text("".join(json.dumps(t, ensure_ascii=False) + "\n" for t in tickets), encoding="utf-8")
+    docs = []
+    for n in (1, 2):
+        r = CliRunner().invoke(cli, ["evaluate", "--as-of", "2027-02-01T00:00", "--format", "json", "--jobs", str(n), "t.jsonl"])
+        assert r.exit_code == 1, r.output
+        docs.append(r.stdout)
+    assert docs[0] == docs[1]
+    doc = json.loads(docs[1])
+    assert doc["summary"] == {"records": 6, "evaluated": 4, "rejected": 2, "unknown_deadlines": 4}
+    assert [(e["id"], e["field"]) for e in doc["errors"]] == [("Q1", "channel"), ("Q3", None)]
+    assert "policy_history" in doc["errors"][1]["message"]

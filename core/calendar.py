@@ -284,7 +284,8 @@ class WorkCalendar:
             return Deadline(rule, stage, None, done_at, "open", limit.text,
                             reason=f"due in {gap.year} or later, a year the calendar does not cover; "
                                    f"not done yet, and {gap.year} has not begun")
-        return Deadline(rule, stage, None, done_at, "unknown", limit.text, reason=f"cannot be judged: {gap}")
+        return Deadline(rule, stage, None, done_at, "unknown", limit.text,
+                        reason=f"the limit of {limit} runs into {gap.year}: {gap}")
 
 
 def appeal_due(calendar: WorkCalendar, start: datetime, limit: Limit, filed_at: datetime, rule: str) -> datetime | None:

@@ -107,8 +107,9 @@ def p3_broken_commitment(record, p, deadlines, already: list[Consequence]) -> li
         # The limit runs into a year the calendar does not cover: neither a breach nor kept.
         rules = ", ".join(d.rule for d in unknown)
         return [Consequence("P1-24.2", record.person, "responsible_person", "refer", low, high,
-                            note=f"commitment {rules} cannot be judged ({unknown[0].reason}): if it was broken it is "
-                                 "a 十项承诺 breach under 渝电营[2005]15号; judge it once the calendar covers the year")]
+                            note=f"commitment {rules} cannot be judged yet: the calendar lacks a year its limit needs "
+                                 "(see the deadline's reason). If it was broken it is a 十项承诺 breach under "
+                                 "渝电营[2005]15号")]
     return [Consequence("P1-24.2", record.person, "responsible_person", "refer", low, high,
                         note=f"commitment {', '.join(broken)} broken: a 十项承诺 breach, assess under 渝电营[2005]15号")]
 

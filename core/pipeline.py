@@ -257,9 +257,14 @@ class Engine:
             for c in answer or ()
         ]
         result = Result(record.id, industry.name, classification, deadlines, appeal, consequences, record.received_at)
-        for answer in industry.period_facts(record=record, result=result, params=params, calendar=self.calendar):
-            for tally in answer or ():
-                industry.ledger.add(tally)
+        # All the ticket's tallies first: a plugin that raises midway leaves the ledger untouched.
+        tallies = [
+            tally
+            for answer in industry.period_facts(record=record, result=result, params=params, calendar=self.calendar)
+            for tally in answer or ()
+        ]
+        for tally in tallies:
+            industry.ledger.add(tally)
         return result
 
     # -- the period rules ------------------------------------------------------------

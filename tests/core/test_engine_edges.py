@@ -221,3 +221,17 @@ def test_jobs_give_the_same_document_with_faults_odd_cells_and_unknown_deadlines
     assert doc["summary"] == {"records": 6, "evaluated": 4, "rejected": 2, "unknown_deadlines": 4}
     assert [(e["id"], e["field"]) for e in doc["errors"]] == [("Q1", "channel"), ("Q3", None)]
     assert "policy_history" in doc["errors"][1]["message"]
+
+
+def test_a_period_facts_answer_that_is_no_list_leaves_the_period_counts_untouched():
+    def policy_period_facts(record):
+        return 5 if record.id == "Q2" else None  # after gas's own answer (trylast): its tallies came first
+
+    module = types.ModuleType("facts_fault")
+    module.policy_period_facts = hookimpl(trylast=True)(policy_period_facts)
+    sys.modules["facts_fault"] = module
+    out = run([GAS, {**GAS, "id": "Q2"}, {**GAS, "id": "Q3"}], plugins=["gas"], modules=[module])
+    assert out.summary == {"records": 3, "evaluated": 2, "rejected": 1}
+    assert out.error("Q2")["field"] is None and "plugin code" in out.error("Q2")["message"]
+    # Q1 and Q3 only: the rejected ticket's tallies (gas's own, before the fault) are not counted.
+    assert out.periods("G1-5.1", party="客服部")[0]["count"] == 2

@@ -1,4 +1,4 @@
-"""The pipeline's edges (issue 12): odd cells, faulty plugins, blank ids, calendar gaps.
+"""The pipeline's edges (issue 12): odd cells, faulty plugins, blank ids (calendar gaps: test_calendar_gaps.py).
 
 A record that cannot be read is an input error naming its field, whatever the plugins
 enabled; a plugin that raises costs its own record (or its own period rules) only; nothing

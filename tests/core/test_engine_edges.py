@@ -235,3 +235,31 @@ def test_a_period_facts_answer_that_is_no_list_leaves_the_period_counts_untouche
     assert out.error("Q2")["field"] is None and "plugin code" in out.error("Q2")["message"]
     # Q1 and Q3 only: the rejected ticket's tallies (gas's own, before the fault) are not counted.
     assert out.periods("G1-5.1", party="客服部")[0]["count"] == 2
+
+
+# -- History --------------------------------------------------------------------------------------
+
+
+def test_history_last_is_the_latest_earlier_entry_ties_broken_by_id_whatever_the_input_order():
+    import random
+    from datetime import datetime, timedelta, timezone
+
+    from policy.core.pipeline import History
+
+    class Rec:
+        def __init__(self, ticket_id, at):
+            self.id, self.received_at = ticket_id, at
+
+    at = datetime(2026, 3, 2, 9, tzinfo=timezone(timedelta(hours=8)))
+    entries = [(f"T{i:02d}", at + timedelta(hours=i // 3)) for i in range(30)]  # three tickets an hour
+    shuffled = random.Random(7).sample(entries, len(entries))
+    history = History()
+    for ticket_id, when in shuffled:
+        history.add("K", when, ticket_id, ticket_id.lower())
+    ordered = sorted(entries, key=lambda e: (e[1], e[0]))
+    for n, (ticket_id, when) in enumerate(ordered):
+        expected = ordered[n - 1] if n else None
+        got = history.last("K", Rec(ticket_id, when))
+        assert (None if got is None else (got[1], got[0])) == expected, ticket_id
+        assert [e[1] for e in history.earlier("K", Rec(ticket_id, when))] == [e[0] for e in ordered[:n]]
+    assert history.last("other", Rec("T00", at)) is None

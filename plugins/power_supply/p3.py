@@ -14,6 +14,7 @@ from policy.core.model import Consequence, Deadline
 from policy.core.records import FieldError
 
 LATE = ("breached", "overdue")
+LATE_OR_UNKNOWN = (*LATE, "unknown")
 
 
 def p3_4_10_supply_plan(record, p, calendar, as_of) -> Deadline:
@@ -97,10 +98,12 @@ def p3_commitments(record, p, calendar, as_of) -> list[Deadline]:
 
 def p3_broken_commitment(record, p, deadlines, already: list[Consequence]) -> list[Consequence]:
     """A broken commitment is a 十项承诺 breach: P1 第二十四条(二), referred once per ticket."""
-    broken = [d.rule for d in deadlines if d.rule.startswith("P3-") and d.status in LATE]
-    unknown = [d for d in deadlines if d.rule.startswith("P3-") and d.status == "unknown"]
-    if not (broken or unknown) or any(c.rule == "P1-24.2" for c in already):
+    # Status first: most tickets have no late or unknown stage, and that test is the cheap one.
+    judged = [d for d in deadlines if d.status in LATE_OR_UNKNOWN and d.rule.startswith("P3-")]
+    if not judged or any(c.rule == "P1-24.2" for c in already):
         return []
+    broken = [d.rule for d in judged if d.status in LATE]
+    unknown = [d for d in judged if d.status == "unknown"]
     amount = p.ten_commitments_fine
     low, high = (amount[0], amount[-1]) if amount else (None, None)
     if not broken:

@@ -222,6 +222,15 @@ class Engine:
                 self.rejected += 1
                 yield RecordError(source, row, raw_id(raw), _field_in_year(record, e.year), str(e))
                 continue
+            except OverflowError as e:
+                # Date arithmetic past year 9999 (or before year 1): a time at the calendar's
+                # edge in the record, not a fault in plugin code, where the record has one.
+                self.rejected += 1
+                edge = _field_at_the_edge(record)
+                yield RecordError(source, row, raw_id(raw), edge, _plugin_fault(e) if edge is None else (
+                    f"{record.values[edge].isoformat()} is too near the end of the calendar (years 1–9999) "
+                    "for a time limit to be counted from it; expected the real date and time"))
+                continue
             except Exception as e:  # noqa: BLE001 - a fault in plugin code costs this record only
                 self.rejected += 1
                 yield RecordError(source, row, raw_id(raw), None, _plugin_fault(e))
@@ -412,6 +421,16 @@ def _unreadable(parser: RecordParser, raw: Mapping[str, Any], error: Exception) 
                 expected = EXPECTED.get(f.kind, f.kind)
             return FieldError(f.name, f"{_brief(cell)} cannot be read; expected {expected}")
     return FieldError(None, f"the record cannot be read ({_describe(error)})")
+
+
+def _field_at_the_edge(record: Record | None) -> str | None:
+    """The field whose time lies in year 9999 or year 1, where counting a limit overflows."""
+    if record is None:
+        return None
+    for name, value in record.values.items():
+        if isinstance(value, datetime) and value.year in (1, 9999):
+            return name
+    return None
 
 
 def _field_in_year(record: Record | None, year: int) -> str | None:

@@ -263,3 +263,12 @@ def test_history_last_is_the_latest_earlier_entry_ties_broken_by_id_whatever_the
         assert (None if got is None else (got[1], got[0])) == expected, ticket_id
         assert [e[1] for e in history.earlier("K", Rec(ticket_id, when))] == [e[0] for e in ordered[:n]]
     assert history.last("other", Rec("T00", at)) is None
+
+
+@pytest.mark.parametrize("field", ["received_at", "replied_at"])
+def test_a_time_at_the_end_of_the_calendar_is_an_input_error_not_a_plugin_fault(field):
+    # 24 hours (P1-16) or 1 hour (P1-14) after 9999-12-31 23:59 cannot be written.
+    out = run([{**POWER, field: "9999-12-31 23:59"}, {**POWER, "id": "G2"}])
+    assert out.summary == {"records": 2, "evaluated": 1, "rejected": 1}
+    error = out.error("G1")
+    assert error["field"] == field and "9999-12-31T23:59" in error["message"] and "plugin" not in error["message"]

@@ -179,19 +179,20 @@ class Engine:
                 continue  # reported when the second pass meets it
             if not industry.needs_history:
                 continue
-            try:
-                entries = [
-                    (key, info)
-                    for answer in industry.history_hook(record=record, params=industry.params)
-                    for key, info in answer or ()
-                ]
-                for key, _ in entries:
-                    hash(key)  # an unhashable key is the plugin's fault, found here, not in the dict
-            except Exception as e:  # noqa: BLE001 - a fault in plugin code costs this record only
-                industry.history.faults[(source, row)] = _plugin_fault(e, "policy_history")
-                continue
-            for key, info in entries:
-                industry.history.add(key, record.received_at, record.id, info)
+            entries = []
+            for plugin, answer, error in industry.history_hook.each(record=record, params=industry.params):
+                try:
+                    if error is not None:
+                        raise error
+                    for key, info in answer:
+                        hash(key)  # an unhashable key is the plugin's fault, found here, not in the dict
+                        entries.append((key, info))
+                except Exception as e:  # noqa: BLE001 - a fault in plugin code costs this record only
+                    industry.history.faults[(source, row)] = _plugin_fault(e, f"{plugin}: policy_history")
+                    break
+            else:
+                for key, info in entries:
+                    industry.history.add(key, record.received_at, record.id, info)
 
     def evaluate(self, rows: Iterable[Row]) -> Iterator[Result | RecordError]:
         rows = iter(rows)

@@ -82,7 +82,7 @@ def test_a_history_hook_that_raises_rejects_that_ticket_once_and_only_it():
     assert out.summary == {"records": 3, "evaluated": 2, "rejected": 1}
     assert [e["id"] for e in out.errors] == ["Q2"]
     message = out.error("Q2")["message"]
-    assert "policy_history" in message and "ZeroDivisionError" in message and "plugin code" in message
+    assert "history_fault: policy_history" in message and "ZeroDivisionError" in message and "plugin code" in message
     # The others are judged: Q3 repeats Q1 (Q2 is not in the history).
     assert out.result("Q3")["repeat_of"] == "Q1"
 

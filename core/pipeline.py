@@ -120,6 +120,17 @@ class Engine:
         self.ids = TicketIds()
         # A plugin's period rules that raised: reported with the errors, after the records'.
         self.period_faults: list[RecordError] = []
+        # To say whose code raised (read on the error path only): the plugins' modules and
+        # their hook functions (a hook function may live elsewhere, a local plugin's say).
+        manager = plugins.manager
+        self._plugin_modules = {getattr(module, "__name__", None): name for name, module in manager.list_name_plugin()}
+        self._plugin_hooks = {
+            impl.function.__code__: impl.plugin_name
+            for _, module in manager.list_name_plugin()
+            for caller in manager.get_hookcallers(module) or ()
+            for impl in caller.get_hookimpls()
+            if hasattr(impl.function, "__code__")
+        }
 
     @property
     def needs_history(self) -> bool:
@@ -188,7 +199,7 @@ class Engine:
                         hash(key)  # an unhashable key is the plugin's fault, found here, not in the dict
                         entries.append((key, info))
                 except Exception as e:  # noqa: BLE001 - a fault in plugin code costs this record only
-                    industry.history.faults[(source, row)] = _plugin_fault(e, f"{plugin}: policy_history")
+                    industry.history.faults[(source, row)] = _plugin_fault(e, plugin, "policy_history")
                     break
             else:
                 for key, info in entries:
@@ -228,13 +239,13 @@ class Engine:
                 # edge in the record, not a fault in plugin code, where the record has one.
                 self.rejected += 1
                 edge = _field_at_the_edge(record)
-                yield RecordError(source, row, raw_id(raw), edge, _plugin_fault(e) if edge is None else (
+                yield RecordError(source, row, raw_id(raw), edge, self._plugin_fault(e) if edge is None else (
                     f"{record.values[edge].isoformat()} is too near the end of the calendar (years 1–9999) "
                     "for a time limit to be counted from it; expected the real date and time"))
                 continue
             except Exception as e:  # noqa: BLE001 - a fault in plugin code costs this record only
                 self.rejected += 1
-                yield RecordError(source, row, raw_id(raw), None, _plugin_fault(e))
+                yield RecordError(source, row, raw_id(raw), None, self._plugin_fault(e))
                 continue
             self.evaluated += 1
             for d in result.deadlines:  # a plain loop: a quarter of any()'s cost, on every ticket
@@ -309,6 +320,22 @@ class Engine:
                 out.extend(answer)
         return out
 
+    def _plugin_fault(self, e: Exception) -> str:
+        """The message for a ticket a plugin raised on, naming the plugin whose code raised."""
+        plugin = None
+        tb = e.__traceback__
+        while tb is not None:  # the innermost frame in a plugin's modules (a1.py is airport's)
+            frame = tb.tb_frame
+            plugin = self._plugin_hooks.get(frame.f_code, plugin)
+            module = frame.f_globals.get("__name__", "")
+            while module:
+                if module in self._plugin_modules:
+                    plugin = self._plugin_modules[module]
+                    break
+                module = module.rpartition(".")[0]
+            tb = tb.tb_next
+        return _plugin_fault(e, plugin)
+
     @property
     def summary(self) -> dict[str, int]:
         out = {"records": self.records, "evaluated": self.evaluated, "rejected": self.rejected}
@@ -361,10 +388,10 @@ class _HistoryFault(Exception):
     """A ticket whose ``policy_history`` raised in the first pass (the message says how)."""
 
 
-def _plugin_fault(e: Exception, hook: str | None = None) -> str:
+def _plugin_fault(e: Exception, plugin: str | None = None, hook: str | None = None) -> str:
     if isinstance(e, _HistoryFault):
         return str(e)
-    where = f"{hook}: " if hook else ""
+    where = "".join(f"{part}, " for part in (plugin and f"plugin {plugin}", hook) if part)
     return (f"could not be evaluated because of a fault in plugin code ({where}{_describe(e)}); "
             "please report it with this record")
 

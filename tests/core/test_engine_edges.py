@@ -82,7 +82,8 @@ def test_a_history_hook_that_raises_rejects_that_ticket_once_and_only_it():
     assert out.summary == {"records": 3, "evaluated": 2, "rejected": 1}
     assert [e["id"] for e in out.errors] == ["Q2"]
     message = out.error("Q2")["message"]
-    assert "history_fault: policy_history" in message and "ZeroDivisionError" in message and "plugin code" in message
+    assert "(plugin history_fault, policy_history, ZeroDivisionError: division by zero)" in message
+    assert "fault in plugin code" in message
     # The others are judged: Q3 repeats Q1 (Q2 is not in the history).
     assert out.result("Q3")["repeat_of"] == "Q1"
 
@@ -232,7 +233,7 @@ def test_a_period_facts_answer_that_is_no_list_leaves_the_period_counts_untouche
     sys.modules["facts_fault"] = module
     out = run([GAS, {**GAS, "id": "Q2"}, {**GAS, "id": "Q3"}], plugins=["gas"], modules=[module])
     assert out.summary == {"records": 3, "evaluated": 2, "rejected": 1}
-    assert out.error("Q2")["field"] is None and "plugin code" in out.error("Q2")["message"]
+    assert out.error("Q2")["field"] is None and "plugin code (TypeError" in out.error("Q2")["message"]
     # Q1 and Q3 only: the rejected ticket's tallies (gas's own, before the fault) are not counted.
     assert out.periods("G1-5.1", party="客服部")[0]["count"] == 2
 
@@ -272,3 +273,16 @@ def test_a_time_at_the_end_of_the_calendar_is_an_input_error_not_a_plugin_fault(
     assert out.summary == {"records": 2, "evaluated": 1, "rejected": 1}
     error = out.error("G1")
     assert error["field"] == field and "9999-12-31T23:59" in error["message"] and "plugin" not in error["message"]
+
+
+def test_a_plugin_that_raises_on_a_ticket_is_named_and_costs_that_ticket_only():
+    def policy_classify(record):
+        if record.id == "Q2":
+            return {}["no such grade"]
+        return None
+
+    module = _local("classify_fault", policy_classify=policy_classify)
+    out = run([GAS, {**GAS, "id": "Q2"}], plugins=["gas"], modules=[module])
+    assert out.summary == {"records": 2, "evaluated": 1, "rejected": 1}
+    assert out.error("Q2")["message"].startswith(
+        "could not be evaluated because of a fault in plugin code (plugin classify_fault, KeyError: 'no such grade')")

@@ -47,7 +47,7 @@ def _start_worker(config_path: str, as_of: datetime, histories: dict, writer_cla
         _render = writer_class(io.BytesIO(), _engine.articles).render
 
 
-def _evaluate_chunk(task: tuple[Chunk, list[bool] | None]) -> tuple[list, dict, tuple[int, int, int], list, list[bool]]:
+def _evaluate_chunk(task: tuple[Chunk, list[bool] | None]) -> tuple[list, dict, tuple[int, ...], list, list[bool]]:
     """Evaluate one chunk; ``repeated`` None means: mark only the repeats within the chunk."""
     chunk, repeated = task
     rows = list(chunk.rows()) if isinstance(chunk, JsonLines) else chunk
@@ -55,7 +55,7 @@ def _evaluate_chunk(task: tuple[Chunk, list[bool] | None]) -> tuple[list, dict, 
     if repeated is None:
         repeated = TicketIds().repeated(ids)
     engine = _engine
-    engine.records = engine.evaluated = engine.rejected = 0
+    engine.records = engine.evaluated = engine.rejected = engine.unknown_deadlines = 0
     for industry in engine.industries.values():
         industry.ledger = type(industry.ledger)()
     out = list(engine.evaluate_chunk(rows, repeated))
@@ -65,7 +65,7 @@ def _evaluate_chunk(task: tuple[Chunk, list[bool] | None]) -> tuple[list, dict, 
         rendered = [_render(r) for r in out if not isinstance(r, RecordError)]
         out = [rendered, *(r for r in out if isinstance(r, RecordError))]
     ledgers = {name: i.ledger.sums() for name, i in engine.industries.items()}
-    return out, ledgers, (engine.records, engine.evaluated, engine.rejected), ids, repeated
+    return out, ledgers, engine.counts(), ids, repeated
 
 
 def evaluate(
@@ -97,10 +97,7 @@ def evaluate(
             repeated = engine.ids.repeated(ids)
             if repeated != within:  # an id of an earlier chunk: evaluated again, repeats marked
                 out, ledgers, counts, _, _ = pool.apply(_evaluate_chunk, ((chunk, repeated),))
-            records, evaluated, rejected = counts
-            engine.records += records
-            engine.evaluated += evaluated
-            engine.rejected += rejected
+            engine.add_counts(counts)
             for name, entries in ledgers.items():
                 engine.industries[name].ledger.merge(entries)
             yield from out

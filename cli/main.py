@@ -396,6 +396,9 @@ def evaluate(inputs, config_path, as_of, period, rosters, fmt, sheet, jobs, outp
             click.echo(f"policy: {message}", err=True)
 
     roster_rows = _read_rosters(rosters, config.policy.plugins, columns, notify)
+    if not quiet:
+        for warning in engine.calendar.warnings:
+            click.echo(f"policy: warning: {warning}", err=True)
     spool = None
     if engine.needs_history and "-" in inputs:
         # Standard input can be read once only; rules on earlier tickets read the input twice.
@@ -427,7 +430,9 @@ def evaluate(inputs, config_path, as_of, period, rosters, fmt, sheet, jobs, outp
         if not quiet and sys.stderr.isatty():
             results = _with_progress(results, engine)
         outputs.write_all(writer, results, errors)
-        writer.finish(engine.period_consequences(chosen, roster_rows), errors, engine.summary)
+        period = engine.period_consequences(chosen, roster_rows)
+        # A plugin whose period rules raised is listed after the records' errors (row 0, its name).
+        writer.finish(period, errors + engine.period_faults, engine.summary)
     except readers.InputError as e:
         _fail(str(e))
     finally:
@@ -437,7 +442,10 @@ def evaluate(inputs, config_path, as_of, period, rosters, fmt, sheet, jobs, outp
             os.unlink(spool.name)
     if errors and not quiet and output is not None:
         click.echo(f"policy: {len(errors)} of {engine.records} records rejected; see {output}", err=True)
-    sys.exit(EXIT_REJECTED if engine.rejected else 0)
+    if not quiet:
+        for fault in engine.period_faults:
+            click.echo(f"policy: {fault.message}", err=True)
+    sys.exit(EXIT_REJECTED if engine.rejected or engine.period_faults else 0)
 
 
 from policy.cli.explain import explain  # noqa: E402 - the command module imports this one lazily

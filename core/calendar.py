@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from .model import Deadline
+from .records import FieldError
 
 ONE_DAY = timedelta(days=1)
 
@@ -37,8 +38,8 @@ class CalendarGap(ValueError):
         span = f"{covered[0]}–{covered[-1]}" if covered else "none"
         super().__init__(
             f"the working-day calendar has no holiday schedule for {year} (it covers {span}); "
-            f"add the year's public holidays and adjusted workdays to the config as "
-            f'[calendar.years."{year}"] holidays = [...] and workdays = [...]'
+            f"add the State Council's notice for {year} (its public holidays and adjusted workdays) "
+            f'to the config as [calendar.years."{year}"] holidays = [...] and workdays = [...]'
         )
         self.year = year
 
@@ -139,6 +140,8 @@ class WorkCalendar:
             if self._is_working(d)
         ]
         self._working_set = frozenset(self._working)
+        # Things a person should hear once, before any ticket (see ``official``).
+        self.warnings: tuple[str, ...] = ()
         # Due times of day-based limits depend only on the start date: computed once each.
         self._day_dues: dict[tuple[date, str, float], datetime] = {}
 
@@ -164,7 +167,16 @@ class WorkCalendar:
         extra_workdays = set(extra_workdays)
         holidays = (holidays | set(extra_holidays)) - extra_workdays
         workdays = (workdays - set(extra_holidays)) | extra_workdays
-        return cls(timezone, holidays, workdays, covered, close_of_business)
+        calendar = cls(timezone, holidays, workdays, covered, close_of_business)
+        # Single extra days do not make a year known: every other day of it is still unknown.
+        uncovered = sorted({d.year for d in (*extra_holidays, *extra_workdays)} - covered)
+        calendar.warnings = tuple(
+            f"extra_holidays / extra_workdays name days of {year}, which the calendar does not cover: "
+            f"that is not enough, a deadline that needs {year} stays unknown until the State Council's "
+            f'notice for {year} is in the config as [calendar.years."{year}"] holidays = [...] and workdays = [...]'
+            for year in uncovered
+        )
+        return calendar
 
     def _is_working(self, d: date) -> bool:
         if d in self.workdays:
@@ -241,15 +253,55 @@ class WorkCalendar:
         """Judge one stage: met / breached when done, open / overdue when not.
 
         A stage whose start event has not happened is ``not_applicable``. An approved
-        extension (where the rule allows one) moves the due time and is reported.
+        extension (where the rule allows one) moves the due time and is reported. A stage
+        whose count needs a year the calendar does not cover is ``unknown``, with the reason:
+        the ticket's other stages are judged all the same.
         """
         if start is None:
             return Deadline(rule, stage, None, done_at, "not_applicable", limit.text, unit=limit.unit)
-        due = self.due(start, limit)
+        try:
+            due = self.due(start, limit)
+        except CalendarGap as gap:
+            return self._deadline_in_gap(rule, stage, limit, done_at, as_of, gap)
         extended = extended_until is not None and extended_until > due
         if extended:
             due = extended_until
         return Deadline(rule, stage, due, done_at, judge(due, done_at, as_of), limit.text, extended, start, limit.unit)
+
+    def year_begins(self, year: int) -> datetime:
+        """00:00 of 1 January, local time: a due time that needs ``year`` is no earlier."""
+        return datetime(year, 1, 1, tzinfo=self.timezone)
+
+    def _deadline_in_gap(self, rule, stage, limit, done_at, as_of, gap: CalendarGap) -> Deadline:
+        # The count runs into the uncovered year, so the stage is due no earlier than that
+        # year's first moment: done (or judged as of a time) before it, the answer is certain.
+        begins = self.year_begins(gap.year)
+        if done_at is not None and done_at < begins:
+            return Deadline(rule, stage, None, done_at, "met", limit.text,
+                            reason=f"due in {gap.year} or later, a year the calendar does not cover; "
+                                   f"done before {gap.year} began, so in time")
+        if done_at is None and as_of < begins:
+            return Deadline(rule, stage, None, done_at, "open", limit.text,
+                            reason=f"due in {gap.year} or later, a year the calendar does not cover; "
+                                   f"not done yet, and {gap.year} has not begun")
+        return Deadline(rule, stage, None, done_at, "unknown", limit.text,
+                        reason=f"the limit of {limit} runs into {gap.year}: {gap}")
+
+
+def appeal_due(calendar: WorkCalendar, start: datetime, limit: Limit, filed_at: datetime, rule: str) -> datetime | None:
+    """The due time of an appeal (or a return) filed at ``filed_at``; None when it is unknown
+    but the filing came before the uncovered year began, so in time whatever that year holds.
+
+    An appeal filed in the uncovered year cannot be judged, and its outcome decides whether
+    anybody is assessed: a FieldError naming ``appeal_filed_at``, the rule and the year.
+    """
+    try:
+        return calendar.due(start, limit)
+    except CalendarGap as gap:
+        if filed_at < calendar.year_begins(gap.year):
+            return None
+        raise FieldError("appeal_filed_at", f"the appeal ({rule}) cannot be judged in time, so neither can the ticket: "
+                                            f"its limit of {limit} runs into {gap.year}. {gap}") from None
 
 
 def months_after(d: date, n: int) -> date:

@@ -77,7 +77,10 @@ def policy_deadlines(record, classification, params, calendar, as_of, trace):
     """Judge the ticket's time limits.
 
     Returns a list of :class:`policy.core.model.Deadline`, each with its rule id, due time,
-    completion time and status (``calendar.deadline`` builds one). Collected.
+    completion time and status (``calendar.deadline`` builds one). Where the count needs a year
+    the calendar does not cover, ``calendar.deadline`` returns status ``unknown`` with the
+    ``reason`` instead of raising; consequences that read the status must not take ``unknown``
+    for late or for met. Collected.
     """
 
 
@@ -121,7 +124,9 @@ def policy_period_consequences(ledger, periods, params, roster):
     period the tickets touch; ``roster`` is the list of rows of ``--roster`` (or empty)
     for this industry: those naming it (``industry``) and those naming none.
 
-    Returns a list of :class:`policy.core.model.PeriodConsequence`. Collected.
+    Returns a list of :class:`policy.core.model.PeriodConsequence`. Collected. A plugin whose
+    implementation raises loses its own answer only: the fault, naming the plugin, is listed
+    with the errors and the other answers and every ticket's result stand.
     """
 
 
@@ -132,5 +137,9 @@ def policy_history(record, params):
     Called on every ticket of the run before any is classified. Returns a list of
     ``(key, info)`` pairs: ``key`` names the matter (an event key, say), ``info`` is small
     data computed from this record alone (its grade, say). ``policy_classify`` then finds the
-    earlier tickets of a key with ``history.earlier(key, record)``. Collected.
+    latest earlier ticket of a key with ``history.last(key, record)`` (a bisection: fast however
+    many tickets share the key), or all of them with ``history.earlier(key, record)`` (a copy:
+    n tickets of one key cost n² in all). Make a key of what the rule selects on (the airport
+    keys class-2 content apart), so that ``last`` answers it. A policy_history that raises
+    rejects that ticket only, as a fault in plugin code. Collected.
     """

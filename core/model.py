@@ -51,7 +51,8 @@ SANCTION_LADDER = (
     "dismissal",  # 开除
 )
 
-DEADLINE_STATUSES = ("met", "breached", "open", "overdue", "not_applicable")
+# unknown: the calendar does not cover a year the count needs (the deadline's reason says which).
+DEADLINE_STATUSES = ("met", "breached", "open", "overdue", "not_applicable", "unknown")
 LATE = ("breached", "overdue")  # the statuses of a limit not kept, done late or not yet done
 APPEAL_STATUSES = ("none", "accepted", "refused")
 
@@ -99,6 +100,7 @@ class Deadline:
     # the limit's unit ("working_days", "hours", …), which say how the due time was counted.
     start: datetime | None = None
     unit: str | None = None
+    reason: str | None = None  # why the status is what it is, where the status alone does not say (unknown)
 
 
 @frozen
@@ -300,6 +302,8 @@ def _deadline(obj: Deadline, articles: dict[str, str], time: Any) -> dict[str, A
     }
     if obj.extended:
         out["extended"] = True
+    if obj.reason:
+        out["reason"] = obj.reason
     return out
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import reprlib
 
 import attrs
 from collections.abc import Iterable, Iterator, Mapping
@@ -38,13 +39,19 @@ ID_HEADERS = ("id", "工单编号", "工单号", "编号")
 class History:
     """What ``policy_history`` recorded for every ticket of the run, by key.
 
-    ``earlier(key, record)`` lists the (received_at, id, info) of tickets with that key
-    received before this record (ties broken by id), so no answer depends on input order.
+    Entries are (received_at, id, info), ordered by received time (ties broken by id), so no
+    answer depends on input order. ``last(key, record)`` answers "the latest earlier ticket
+    of this matter" by bisection, without copying: a key shared by n tickets costs log n per
+    look-up, not n. ``earlier`` lists them all (a copy: for a rule that needs every one).
+
+    ``faults`` keeps, by (source, row), the message of a ticket whose ``policy_history``
+    raised in the first pass: the second pass reports it for that ticket, once.
     """
 
     def __init__(self) -> None:
         self._by_key: dict[Any, list[tuple[datetime, str, Any]]] = {}
         self._sorted = True
+        self.faults: dict[tuple[str, int], str] = {}
 
     def add(self, key: Any, received_at: datetime, ticket_id: str, info: Any) -> None:
         self._by_key.setdefault(key, []).append((received_at, ticket_id, info))
@@ -53,14 +60,32 @@ class History:
     def _sort(self) -> None:
         if not self._sorted:
             for entries in self._by_key.values():
-                entries.sort(key=lambda e: (e[0], e[1]))
+                entries.sort(key=_when)
             self._sorted = True
 
-    def earlier(self, key: Any, record: Record) -> list[tuple[datetime, str, Any]]:
+    def _before(self, key: Any, record: Record) -> tuple[list[tuple[datetime, str, Any]], int]:
+        """The key's entries and how many of them come before ``record``."""
         self._sort()
         entries = self._by_key.get(key, [])
-        i = bisect.bisect_left(entries, (record.received_at, record.id), key=lambda e: (e[0], e[1]))
+        return entries, bisect.bisect_left(entries, (record.received_at, record.id), key=_when)
+
+    def last(self, key: Any, record: Record) -> tuple[datetime, str, Any] | None:
+        """The latest ticket with ``key`` received before ``record``, or None."""
+        entries, i = self._before(key, record)
+        return entries[i - 1] if i else None
+
+    def count(self, key: Any, record: Record) -> int:
+        """How many tickets with ``key`` were received before ``record``."""
+        return self._before(key, record)[1]
+
+    def earlier(self, key: Any, record: Record) -> list[tuple[datetime, str, Any]]:
+        """Every ticket with ``key`` received before ``record``, oldest first (a new list)."""
+        entries, i = self._before(key, record)
         return entries[:i]
+
+
+def _when(entry: tuple[datetime, str, Any]) -> tuple[datetime, str]:
+    return entry[0], entry[1]
 
 
 class Industry:
@@ -104,11 +129,25 @@ class Engine:
         self.records = 0
         self.evaluated = 0
         self.rejected = 0
+        self.unknown_deadlines = 0  # evaluated tickets with a deadline the calendar cannot count
         self.ids = TicketIds()
         # policy explain / evaluate --explain: the ids whose trace to keep (None: no tracing,
         # the default and the fast path), or every ticket's.
         self.explaining: frozenset[str] | None = None
         self.explain_all = False
+        # A plugin's period rules that raised: reported with the errors, after the records'.
+        self.period_faults: list[RecordError] = []
+        # To say whose code raised (read on the error path only): the plugins' modules and
+        # their hook functions (a hook function may live elsewhere, a local plugin's say).
+        manager = plugins.manager
+        self._plugin_modules = {getattr(module, "__name__", None): name for name, module in manager.list_name_plugin()}
+        self._plugin_hooks = {
+            impl.function.__code__: impl.plugin_name
+            for _, module in manager.list_name_plugin()
+            for caller in manager.get_hookcallers(module) or ()
+            for impl in caller.get_hookimpls()
+            if hasattr(impl.function, "__code__")
+        }
 
     @property
     def needs_history(self) -> bool:
@@ -139,22 +178,50 @@ class Engine:
         )
 
     def parse(self, source: str, row: int, raw: Mapping[str, Any]) -> tuple[Industry, Record]:
-        industry = self._industry_of(raw)
-        return industry, industry.parser.parse(raw, source, row)
+        """The record of a row; whatever goes wrong reading it is a FieldError (the input's fault)."""
+        try:
+            industry = self._industry_of(raw)
+        except FieldError:
+            raise
+        except Exception:  # noqa: BLE001 - an industry cell no plugin name could be (a deep object)
+            raise FieldError("industry", f"{_brief(_industry_cell(raw))} is not a plugin name; "
+                                         f"one of {', '.join(self.industries)}") from None
+        try:
+            return industry, industry.parser.parse(raw, source, row)
+        except FieldError:
+            raise
+        except Exception as e:  # noqa: BLE001 - a cell of a shape no reader expects (a list, a huge number)
+            raise _unreadable(industry.parser, raw, e) from None
 
     def remember(self, rows: Iterable[Row]) -> None:
-        """First pass, when a plugin needs earlier tickets: record every ticket's history."""
+        """First pass, when a plugin needs earlier tickets: record every ticket's history.
+
+        It never raises for a record: one that cannot be read is reported by the second pass,
+        which meets it again; a ``policy_history`` that raises is kept in the history's
+        ``faults`` and reported by the second pass for that ticket, once.
+        """
         for source, row, raw in rows:
             if isinstance(raw, FieldError):
                 continue
             try:
                 industry, record = self.parse(source, row, raw)
-            except (FieldError, CalendarGap):
+            except FieldError:
                 continue  # reported when the second pass meets it
             if not industry.needs_history:
                 continue
-            for answer in industry.history_hook(record=record, params=industry.params_at(record.received_at)):
-                for key, info in answer or ():
+            entries = []
+            for plugin, answer, error in industry.history_hook.each(record=record, params=industry.params_at(record.received_at)):
+                try:
+                    if error is not None:
+                        raise error
+                    for key, info in answer:
+                        hash(key)  # an unhashable key is the plugin's fault, found here, not in the dict
+                        entries.append((key, info))
+                except Exception as e:  # noqa: BLE001 - a fault in plugin code costs this record only
+                    industry.history.faults[(source, row)] = _plugin_fault(e, plugin, "policy_history")
+                    break
+            else:
+                for key, info in entries:
                     industry.history.add(key, record.received_at, record.id, info)
 
     def evaluate(self, rows: Iterable[Row]) -> Iterator[Result | RecordError]:
@@ -175,6 +242,8 @@ class Engine:
                 if repeat:
                     raise FieldError("id", f"ticket {raw_id(raw)!r} appears more than once in this run")
                 industry, record = self.parse(source, row, raw)
+                if industry.history.faults and (source, row) in industry.history.faults:
+                    raise _HistoryFault(industry.history.faults[(source, row)])
                 if self.explaining is None or not (self.explain_all or record.id in self.explaining):
                     result = self._evaluate(industry, record)
                 else:
@@ -187,15 +256,24 @@ class Engine:
                 self.rejected += 1
                 yield RecordError(source, row, raw_id(raw), _field_in_year(record, e.year), str(e))
                 continue
+            except OverflowError as e:
+                # Date arithmetic past year 9999 (or before year 1): a time at the calendar's
+                # edge in the record, not a fault in plugin code, where the record has one.
+                self.rejected += 1
+                edge = _field_at_the_edge(record)
+                yield RecordError(source, row, raw_id(raw), edge, self._plugin_fault(e) if edge is None else (
+                    f"{record.values[edge].isoformat()} is too near the end of the calendar (years 1–9999) "
+                    "for a time limit to be counted from it; expected the real date and time"))
+                continue
             except Exception as e:  # noqa: BLE001 - a fault in plugin code costs this record only
                 self.rejected += 1
-                yield RecordError(
-                    source, row, raw_id(raw), None,
-                    f"could not be evaluated because of a fault in plugin code ({type(e).__name__}: {e}); "
-                    "please report it with this record",
-                )
+                yield RecordError(source, row, raw_id(raw), None, self._plugin_fault(e))
                 continue
             self.evaluated += 1
+            for d in result.deadlines:  # a plain loop: a quarter of any()'s cost, on every ticket
+                if d.status == "unknown":
+                    self.unknown_deadlines += 1
+                    break
             yield result
 
     def _evaluate(self, industry: Industry, record: Record, trace: Trace | None = None,
@@ -231,6 +309,7 @@ class Engine:
         ]
         result = Result(record.id, industry.name, classification, deadlines, appeal, consequences, record.received_at,
                         date_only_warnings(record, deadlines) if record.date_only else [])
+        # All the ticket's tallies first: a plugin that raises midway leaves the ledger untouched.
         tallies = [
             tally
             for answer in industry.period_facts(record=record, result=result, params=params, calendar=self.calendar)
@@ -246,29 +325,75 @@ class Engine:
     # -- the period rules ------------------------------------------------------------
 
     def period_consequences(self, chosen: Period | None = None, roster: list[Mapping[str, Any]] | None = None) -> list[PeriodConsequence]:
-        """The period rules of every industry; a roster row that names an industry (``industry``,
-        行业) goes to that industry's rules only, one that names none to every industry's."""
+        """Every plugin's period rules. A roster row that names an industry (``industry``, 行业)
+        goes to that industry's rules only, one that names none to every industry's. A plugin
+        whose rules raise loses its own answer only: the fault, naming the plugin, goes to
+        ``period_faults`` (the CLI lists them with the errors) and the other plugins' rules and
+        every ticket's result stand."""
         out: list[PeriodConsequence] = []
+        self.period_faults = []
+        hook = "policy_period_consequences"
         for industry in self.industries.values():
             selection = Selection(chosen, industry.ledger.months())
             rows = [r for r in roster or () if roster_industry(r) in (None, industry.name)]
             if industry.versions is None:
-                for answer in industry.period_consequences(
-                    ledger=industry.ledger, periods=selection, params=industry.params, roster=rows
+                runs = [(industry.params, selection, None)]
+            else:  # each period by the values in force on its last day, said in its note
+                runs = [(params, selection.ending(start, end), start)
+                        for start, end, params in _spans(industry.versions.items)]
+            for params, periods, start in runs:
+                for plugin, answer, error in industry.period_consequences.each(
+                    ledger=industry.ledger, periods=periods, params=params, roster=rows
                 ):
-                    out.extend(answer or ())
-                continue
-            # Each period by the values in force on its last day, said in its note.
-            for start, end, params in _spans(industry.versions.items):
-                for answer in industry.period_consequences(
-                    ledger=industry.ledger, periods=selection.ending(start, end), params=params, roster=rows
-                ):
-                    out.extend(_with_version(item, start) for item in answer or ())
+                    if error is None:
+                        try:
+                            answer = list(answer or ())
+                        except Exception as e:  # noqa: BLE001 - an answer that is no list
+                            error = e
+                    if error is not None:
+                        self.period_faults.append(RecordError(
+                            f"plugin {plugin}", 0, None, hook,
+                            f"the period rules of plugin {plugin} ({industry.name}) could not be worked out because of "
+                            f"a fault in its code ({_describe(error)}): they are missing from this result; "
+                            "the tickets' results stand. Please report it to the plugin's authors",
+                        ))
+                        continue
+                    out.extend(answer if industry.versions is None else (_with_version(x, start) for x in answer))
         return out
+
+    def _plugin_fault(self, e: Exception) -> str:
+        """The message for a ticket a plugin raised on, naming the plugin whose code raised."""
+        plugin = None
+        tb = e.__traceback__
+        while tb is not None:  # the innermost frame in a plugin's modules (a1.py is airport's)
+            frame = tb.tb_frame
+            plugin = self._plugin_hooks.get(frame.f_code, plugin)
+            module = frame.f_globals.get("__name__", "")
+            while module:
+                if module in self._plugin_modules:
+                    plugin = self._plugin_modules[module]
+                    break
+                module = module.rpartition(".")[0]
+            tb = tb.tb_next
+        return _plugin_fault(e, plugin)
 
     @property
     def summary(self) -> dict[str, int]:
-        return {"records": self.records, "evaluated": self.evaluated, "rejected": self.rejected}
+        out = {"records": self.records, "evaluated": self.evaluated, "rejected": self.rejected}
+        if self.unknown_deadlines:
+            out["unknown_deadlines"] = self.unknown_deadlines
+        return out
+
+    def counts(self) -> tuple[int, ...]:
+        """The running counts, for a ``--jobs`` worker to hand its parent (``add_counts``)."""
+        return self.records, self.evaluated, self.rejected, self.unknown_deadlines
+
+    def add_counts(self, counts: tuple[int, ...]) -> None:
+        records, evaluated, rejected, unknown = counts
+        self.records += records
+        self.evaluated += evaluated
+        self.rejected += rejected
+        self.unknown_deadlines += unknown
 
 
 def roster_industry(row: Mapping[str, Any]) -> str | None:
@@ -285,14 +410,101 @@ def ticket_ids(rows: Iterable[Row]) -> list[str | None]:
 
 
 def raw_id(raw: Mapping[str, Any]) -> str | None:
-    """The ticket id as the row gives it, before parsing (for error reports and uniqueness)."""
+    """The ticket id as the row gives it, before parsing (for error reports and uniqueness).
+
+    None where the row has none: a blank or whitespace-only cell, or a cell that cannot be
+    made text (an object nested too deep), which the parser then reports as the id's fault.
+    """
     v = raw.get("id")
     if v.__class__ is str and (v := v.strip()):
         return v  # the common case, first: this runs for every row
     for h in ID_HEADERS:
         v = raw.get(h)
-        if v.__class__ in (str, int, float) and v != "":  # a list or an object is no id (its field error says so)
-            return str(int(v) if isinstance(v, float) and v.is_integer() else v).strip()
+        if isinstance(v, str):
+            if v := v.strip():
+                return v
+        elif isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        elif v.__class__ is int or v.__class__ is float:
+            return str(v)
+        # a list or an object is no id: its field error says so
+    return None
+
+
+class _HistoryFault(Exception):
+    """A ticket whose ``policy_history`` raised in the first pass (the message says how)."""
+
+
+def _plugin_fault(e: Exception, plugin: str | None = None, hook: str | None = None) -> str:
+    if isinstance(e, _HistoryFault):
+        return str(e)
+    where = "".join(f"{part}, " for part in (plugin and f"plugin {plugin}", hook) if part)
+    return (f"could not be evaluated because of a fault in plugin code ({where}{_describe(e)}); "
+            "please report it with this record")
+
+
+def _describe(e: BaseException) -> str:
+    try:
+        text = str(e)
+        return f"{type(e).__name__}: {text if len(text) <= 300 else text[:300] + '…'}"
+    except Exception:  # noqa: BLE001 - an exception whose text cannot be made
+        return type(e).__name__
+
+
+def _brief(value: Any, length: int = 60) -> str:
+    """A cell as a person can read it in a message: short, and safe for any shape of value."""
+    if isinstance(value, str):
+        return repr(value) if len(value) <= length else repr(value[:length]) + "…"
+    short = reprlib.Repr()
+    short.maxlevel, short.maxstring, short.maxother = 3, length, length
+    return short.repr(value)
+
+
+def _industry_cell(raw: Mapping[str, Any]) -> Any:
+    return next((raw[h] for h in INDUSTRY_HEADERS if raw.get(h) is not None), None)
+
+
+# What a cell of each kind should hold, for the message about one that holds something else.
+EXPECTED = {
+    "time": "a date and time, e.g. 2026-03-02 10:00 or 2026-03-02T10:00:00+08:00",
+    "bool": "a yes/no value: true/false, 1/0 or 是/否",
+    "number": "a number",
+    "text": "text",
+    "names": "names, several separated by ;",
+}
+
+
+def _unreadable(parser: RecordParser, raw: Mapping[str, Any], error: Exception) -> FieldError:
+    """The FieldError for a row the parser failed on with another exception: the cell at fault.
+
+    Only on the error path: each mapped cell is read again alone until one fails.
+    """
+    for header, cell in raw.items():
+        f = parser.by_header.get(header)
+        if f is None and isinstance(header, str):
+            f = parser.by_header.get(header.strip())
+        if f is None or cell is None or (isinstance(cell, str) and not cell.strip()):
+            continue
+        try:
+            parser.read(f, cell)
+        except FieldError as e:
+            return e
+        except Exception:  # noqa: BLE001 - the cell at fault
+            if f.kind == "choice" and f.choices:
+                expected = "one of " + ", ".join(f"{c} ({label})" for c, label in f.choices.items())
+            else:
+                expected = EXPECTED.get(f.kind, f.kind)
+            return FieldError(f.name, f"{_brief(cell)} cannot be read; expected {expected}")
+    return FieldError(None, f"the record cannot be read ({_describe(error)})")
+
+
+def _field_at_the_edge(record: Record | None) -> str | None:
+    """The field whose time lies in year 9999 or year 1, where counting a limit overflows."""
+    if record is None:
+        return None
+    for name, value in record.values.items():
+        if isinstance(value, datetime) and value.year in (1, 9999):
+            return name
     return None
 
 
@@ -309,9 +521,10 @@ def _with_version(item: PeriodConsequence, start: Any) -> PeriodConsequence:
 
 
 def _field_in_year(record: Record | None, year: int) -> str | None:
+    """The field whose date lies in the uncovered year, where one does (else the message says)."""
     if record is None:
         return None
     for name, value in record.values.items():
         if isinstance(value, datetime) and value.year == year:
             return name
-    return "received_at"
+    return None

@@ -116,6 +116,29 @@ class HookCall:
                 answers.append(answer)
         return None if self.firstresult else answers
 
+    def each(self, **kwargs: Any) -> Any:
+        """Each plugin's answer apart: (plugin name, answer, None) or (plugin name, None, the
+        exception it raised), so a plugin that raises costs its own answer only. For hooks
+        called once a run (the period rules); a wrapped hook is called whole, under the names
+        of all its plugins."""
+        if not self.direct:
+            name = " + ".join(i.plugin_name for i in self.impls)
+            try:
+                yield name, self.caller(**kwargs), None
+            except Exception as e:  # noqa: BLE001 - reported by the caller, with the names
+                yield name, None, e
+            return
+        for impl in reversed(self.impls):
+            try:
+                answer = impl.function(*(kwargs[a] for a in impl.argnames))
+            except Exception as e:  # noqa: BLE001 - reported by the caller, with the plugin's name
+                yield impl.plugin_name, None, e
+                continue
+            if answer is not None:
+                yield impl.plugin_name, answer, None
+                if self.firstresult:
+                    return
+
 
 def new_manager() -> pluggy.PluginManager:
     pm = pluggy.PluginManager(hookspecs.PROJECT)

@@ -141,6 +141,7 @@ def run(
         (errors if isinstance(r, RecordError) else results).append(as_dict(r, engine.articles))
     chosen = Period.parse(period) if period else None
     period_out = [as_dict(p, engine.articles) for p in engine.period_consequences(chosen, list(roster))]
+    errors += [as_dict(f, engine.articles) for f in engine.period_faults]
     outcome = Outcome(results, period_out, errors, engine.summary)
     undeclared = outcome.rules_cited() - set(engine.articles)
     if undeclared:

@@ -81,7 +81,7 @@ def explain(*, industry: Any, raw: Mapping[str, Any], record: Any, result: Any, 
         "deadlines": [
             {**cite(d.rule), "stage": d.stage, "start": _iso(getattr(d, "start", None)), "limit": d.limit,
              "parameters": by_rule.get(d.rule, []), "due": _iso(d.due), "done_at": _iso(d.done_at),
-             "status": d.status, "extended": d.extended,
+             "status": d.status, "reason": getattr(d, "reason", None), "extended": d.extended,
              "days": _days(calendar, getattr(d, "start", None), d.due, getattr(d, "unit", None))}
             for d in result.deadlines
         ],
@@ -253,6 +253,8 @@ def render(trace: Mapping[str, Any], lang: str = "zh", label: Any = None) -> str
         lines.append(f"  {_cited(d, lang)} {say('stage', d['stage'])}: {say('status', d['status'])}")
         lines.append(f"    {w['start']} {d['start'] or '-'}; {w['limit']} {say('limit', d['limit'])}; "
                      f"{w['due']} {d['due'] or '-'}; {w['done']} {d['done_at'] or '-'}")
+        if d.get("reason"):
+            lines.append(f"    {w['reason']}: {d['reason']}")
         for p in d["parameters"]:
             lines.append(f"    {w['parameters']}: {_parameter(p, w)}")
         days = d["days"]

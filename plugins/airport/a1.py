@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policy.core.calendar import months_after, working_days
+from policy.core.calendar import appeal_due, months_after, working_days
 from policy.core.model import Appeal, Classification, Consequence, Deadline, PeriodConsequence, refer_unnamed
 from policy.core.periods import Tally
 from policy.core.regulation import optional_range
@@ -47,12 +47,13 @@ def _content_key(record):
 
 
 def a1_history(record, p) -> list:
-    """What later tickets need: the event (3.2) and the content with its own grade (附件3.1.6)."""
+    """What later tickets need: the event (3.2), and the content where its own grade is class 2 (附件3.1.6)."""
     out = []
     if record.event_key:
         out.append((("event", record.event_key), None))
-    if _content_key(record) and record.named_target is not False:
-        out.append((("content", _content_key(record)), attachment_criteria(record, p)[0]))
+    key = _content_key(record)
+    if key and record.named_target is not False and attachment_criteria(record, p)[0] == "class_2":
+        out.append((("class_2 content", key), None))
     return out
 
 
@@ -62,12 +63,21 @@ def _within(record, earlier_at, p, calendar) -> bool:
     return calendar.local_date(record.received_at) <= last_day
 
 
+def _latest_within(key, record, p, history, calendar) -> str | None:
+    """The id of the latest earlier ticket of ``key`` within the window, or None.
+
+    The window's end moves forward with the earlier ticket's date, so when the latest earlier
+    ticket is outside it every older one is too: one look-up, however many tickets share the key.
+    """
+    last = history.last(key, record)
+    return last[1] if last is not None and _within(record, last[0], p, calendar) else None
+
+
 def a1_3_2_second_complaint(record, p, history, calendar) -> str | None:
     """3.2: the same event again within three months: the earlier ticket, or None."""
     if not record.event_key:
         return None
-    found = [e for e in history.earlier(("event", record.event_key), record) if _within(record, e[0], p, calendar)]
-    return found[-1][1] if found else None
+    return _latest_within(("event", record.event_key), record, p, history, calendar)
 
 
 def a1_att3_1_6_repeated_class_2(record, p, history, calendar) -> str | None:
@@ -75,11 +85,7 @@ def a1_att3_1_6_repeated_class_2(record, p, history, calendar) -> str | None:
     key = _content_key(record)
     if not key:
         return None
-    found = [
-        e for e in history.earlier(("content", key), record)
-        if e[2] == "class_2" and _within(record, e[0], p, calendar)
-    ]
-    return found[-1][1] if found else None
+    return _latest_within(("class_2 content", key), record, p, history, calendar)
 
 
 def a1_classify(record, p, history, calendar) -> Classification:
@@ -123,8 +129,8 @@ def a1_8_appeal(record, p, calendar) -> Appeal | None:
     rule = "A1-8.1" if ground == "not_our_remit" else "A1-8.2"
     if record.appeal_filed_at is None or record.form_received_at is None:
         return Appeal("refused", rule, "the appeal or the form's receipt has no time: it cannot be judged in time")
-    due = calendar.due(record.form_received_at, working_days(p.appeal_working_days))
-    if record.appeal_filed_at > due:
+    due = appeal_due(calendar, record.form_received_at, working_days(p.appeal_working_days), record.appeal_filed_at, rule)
+    if due is not None and record.appeal_filed_at > due:
         return Appeal("refused", rule, f"filed after the limit ({due.isoformat()})")
     if rule == "A1-8.2" and not record.appeal_evidence:
         return Appeal("refused", rule, "8.2 requires the cited clauses and verification records (appeal_evidence)")

@@ -16,9 +16,11 @@ GENERAL_MANAGEMENT = "综合管理部"  # where the clerk of 第五条2 sits (�
 def g1_classify(record, history, p) -> Classification:
     """Every hotline ticket is a complaint to handle; an earlier one on the same matter makes it a
     repeat, doubled (G1-5.4 in its rules) if it is the second, or a later one with ``repeat_doubles_later``."""
-    earlier = history.earlier(record.event_key, record) if record.event_key else []
-    repeat_of = earlier[-1][1] if earlier else None
-    rules = ("G1-5.4",) if repeat_of and (len(earlier) == 1 or p.repeat_doubles_later) else ()
+    key = record.event_key
+    earlier = history.last(key, record) if key else None
+    repeat_of = earlier[1] if earlier is not None else None
+    second = repeat_of is not None and (p.repeat_doubles_later or history.count(key, record) == 1)
+    rules = ("G1-5.4",) if second else ()
     return Classification(True, record.category, "serious" if record.serious else "general", rules, repeat_of)
 
 

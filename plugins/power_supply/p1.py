@@ -83,6 +83,9 @@ def p1_17_return(record, deadlines) -> Appeal | None:
         return Appeal("refused", "P1-17", "no return time given: the return cannot be judged in time")
     if limit is None or limit.status == "not_applicable":
         return Appeal("refused", "P1-17", "the ticket has no dispatch time to count the 1 working day from")
+    if limit.status == "unknown":
+        # Accepted or refused decides whether the unit is assessed at all: never guessed.
+        raise FieldError("returned_at", f"the return (P1-17) cannot be judged in time, so neither can the ticket: {limit.reason}")
     if limit.status == "met":
         return Appeal("accepted", "P1-17", "returned with reasons within the limit: re-dispatched, this unit is not assessed")
     return Appeal("refused", "P1-17", f"returned after the limit ({limit.due.isoformat()}): the unit stays responsible")

@@ -14,6 +14,7 @@ from policy.core.model import LATE, Consequence, Deadline
 from policy.core.records import FieldError
 from policy.core.regulation import optional_range
 
+LATE_OR_UNKNOWN = (*LATE, "unknown")
 
 
 def p3_4_10_supply_plan(record, p, calendar, as_of) -> Deadline:
@@ -100,11 +101,21 @@ def p3_commitments(record, p, calendar, as_of) -> list[Deadline]:
 
 def p3_broken_commitment(record, p, deadlines, already: list[Consequence]) -> list[Consequence]:
     """A broken commitment is a 十项承诺 breach: P1 第二十四条(二), referred once per ticket."""
-    broken = [d.rule for d in deadlines if d.rule.startswith("P3-") and d.status in LATE]
-    if not broken or any(c.rule == "P1-24.2" for c in already):
+    # Status first: most tickets have no late or unknown stage, and that test is the cheap one.
+    judged = [d for d in deadlines if d.status in LATE_OR_UNKNOWN and d.rule.startswith("P3-")]
+    if not judged or any(c.rule == "P1-24.2" for c in already):
         return []
+    broken = [d.rule for d in judged if d.status in LATE]
+    unknown = [d for d in judged if d.status == "unknown"]
     amount = p.ten_commitments_fine
     low, high = optional_range(amount)
+    if not broken:
+        # The limit runs into a year the calendar does not cover: neither a breach nor kept.
+        rules = ", ".join(d.rule for d in unknown)
+        return [Consequence("P1-24.2", record.person, "responsible_person", "refer", low, high,
+                            note=f"commitment {rules} cannot be judged yet: the calendar lacks a year its limit needs "
+                                 "(see the deadline's reason). If it was broken it is a 十项承诺 breach under "
+                                 "渝电营[2005]15号")]
     return [Consequence("P1-24.2", record.person, "responsible_person", "refer", low, high,
                         note=f"commitment {', '.join(broken)} broken: a 十项承诺 breach, assess under 渝电营[2005]15号")]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
-from policy.core.calendar import judge, working_days
+from policy.core.calendar import appeal_due, judge, working_days
 from policy.core.model import Appeal, Classification, Consequence, Deadline, PeriodConsequence, name_parties, refer_unnamed
 from policy.core.periods import Period, Tally
 from policy.core.records import FieldError, parse_bool, roster_cell
@@ -55,8 +55,8 @@ def w1_6_2_appeal(record, p, calendar) -> Appeal | None:
     received = record.dispatched_at or record.received_at  # when the department received the ticket
     if record.appeal_filed_at is None:
         return Appeal("refused", "W1-6.2", "no filing time: the 2 working days cannot be judged")
-    due = calendar.due(received, working_days(p.appeal_working_days))
-    if record.appeal_filed_at > due:
+    due = appeal_due(calendar, received, working_days(p.appeal_working_days), record.appeal_filed_at, "W1-6.2")
+    if due is not None and record.appeal_filed_at > due:
         return Appeal("refused", "W1-6.2", f"filed after the limit ({due.isoformat()})")
     if not record.appeal_verified:
         return Appeal("refused", "W1-6.2", "not verified by the customer service centre (客服中心核实)")

@@ -314,5 +314,8 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, outpu
     sys.exit(EXIT_REJECTED if engine.rejected else 0)
 
 
+from policy.web.command import serve  # noqa: E402  (the assessors' page; its imports wait for the extra)
+cli.add_command(serve)
+
 if __name__ == "__main__":  # `python -m policy.cli.main`, as the console script runs it
     cli()

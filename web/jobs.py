@@ -1,0 +1,134 @@
+"""Jobs: one evaluation of one user's uploads, in a private folder, in a child process.
+
+Each job has a random id (not guessable) and belongs to the browser session that made it;
+its folder lives under one private directory (mode 0700) made for this server. A job is
+deleted an hour (``ttl``) after it was last looked at, a few minutes after a download (time
+to fetch the other formats), when its user deletes it, and at shutdown.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from attrs import define, field
+
+from . import engine
+
+AFTER_DOWNLOAD_SECONDS = 10 * 60
+
+
+@define
+class Upload:
+    stored: str  # the name on disk, made by us: upload-1.xlsx
+    original: str  # the name the browser sent, for display only
+    size: int
+
+
+@define
+class Job:
+    id: str
+    session: str
+    folder: Path
+    uploads: list[Upload]
+    roster: Upload | None
+    as_of: str | None
+    period: str | None
+    created: float = field(factory=time.time)
+    expires: float = 0.0
+    downloaded: float | None = None
+    process: Any = None
+
+    def status(self) -> dict[str, Any]:
+        status = engine.read_status(self.folder) or {"state": "running", "records": 0, "rejected": 0}
+        if status["state"] == "running" and self.process is not None and not self.process.is_alive():
+            status = engine.read_status(self.folder) or {}
+            if status.get("state") != "done":  # the child died without a word (killed, out of memory)
+                status = {"state": "failed", "message": f"the evaluation stopped (exit code {self.process.exitcode})"}
+        return status
+
+    def display_name(self, stored: str) -> str:
+        """A source as the user named it (the result document names it as stored)."""
+        for u in (*self.uploads, *([self.roster] if self.roster else [])):
+            if u.stored == stored:
+                return u.original
+        return stored
+
+
+class Jobs:
+    def __init__(self, config_path: str | None, ttl: float):
+        self.config_path = config_path
+        self.ttl = ttl
+        self.root = Path(tempfile.mkdtemp(prefix="policy-serve-"))  # mode 0700: this user only
+        self.jobs: dict[str, Job] = {}
+        self.lock = threading.Lock()
+        self.context = multiprocessing.get_context("spawn")  # never fork a threaded server
+
+    def new_folder(self) -> tuple[str, Path]:
+        job_id = secrets.token_urlsafe(18)
+        folder = self.root / job_id
+        folder.mkdir(mode=0o700)
+        return job_id, folder
+
+    def start(self, job: Job) -> None:
+        job.expires = time.time() + self.ttl
+        inputs = [u.stored for u in job.uploads]
+        roster = job.roster.stored if job.roster else None
+        job.process = self.context.Process(
+            target=engine.run_job,
+            args=(str(job.folder), self.config_path, inputs, roster, job.as_of, job.period),
+            daemon=True,
+        )
+        with self.lock:
+            self.jobs[job.id] = job
+        job.process.start()
+
+    def get(self, job_id: str, session: str) -> Job | None:
+        """The job, if it exists and belongs to this session; looking at it keeps it alive."""
+        with self.lock:
+            job = self.jobs.get(job_id)
+        if job is None or not secrets.compare_digest(job.session, session):
+            return None
+        if job.downloaded is None:
+            job.expires = max(job.expires, time.time() + self.ttl)
+        return job
+
+    def of_session(self, session: str) -> list[Job]:
+        with self.lock:
+            return sorted((j for j in self.jobs.values() if j.session == session), key=lambda j: -j.created)
+
+    def downloaded(self, job: Job) -> None:
+        """The user has the results: the job goes a few minutes later, however often it is looked at."""
+        if job.downloaded is None:
+            job.downloaded = time.time()
+            job.expires = job.downloaded + AFTER_DOWNLOAD_SECONDS
+
+    def delete(self, job: Job) -> None:
+        with self.lock:
+            self.jobs.pop(job.id, None)
+        if job.process is not None and job.process.is_alive():
+            job.process.kill()
+            job.process.join(5)
+        shutil.rmtree(job.folder, ignore_errors=True)
+
+    def expire(self, now: float | None = None) -> int:
+        now = time.time() if now is None else now
+        with self.lock:
+            old = [j for j in self.jobs.values() if j.expires <= now]
+        for job in old:
+            self.delete(job)
+        return len(old)
+
+    def close(self) -> None:
+        with self.lock:
+            jobs = list(self.jobs.values())
+        for job in jobs:
+            self.delete(job)
+        shutil.rmtree(self.root, ignore_errors=True)

@@ -1,0 +1,20 @@
+// The one script of the page: while a job runs, ask for its progress once a second and
+// show the records read so far; reload the page once the job is done or has failed.
+"use strict";
+(function () {
+  var box = document.getElementById("progress");
+  if (!box) return;
+  var url = box.getAttribute("data-status");
+  var records = document.getElementById("records");
+  function poll() {
+    fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (s) {
+      if (s.state === "running") {
+        records.textContent = s.records.toLocaleString();
+        setTimeout(poll, 1000);
+      } else {
+        window.location.reload();
+      }
+    }).catch(function () { setTimeout(poll, 3000); });
+  }
+  setTimeout(poll, 500);
+})();

@@ -213,7 +213,7 @@ def job_page(request: Request) -> Response:
                    for kind in FILTERS}
         n_parties = db.execute("SELECT count(*) FROM parties").fetchone()[0]
         parties = db.execute("SELECT party, role, kind, tickets, period, min, max, open_max, steps FROM parties "
-                             "ORDER BY role, party, kind LIMIT ? OFFSET ?", (PAGE_SIZE, (ppage - 1) * PAGE_SIZE)).fetchall()
+                             "ORDER BY party, role, kind LIMIT ? OFFSET ?", (PAGE_SIZE, (ppage - 1) * PAGE_SIZE)).fetchall()
         n_errors = db.execute("SELECT count(*) FROM errors").fetchone()[0]
         errors = db.execute("SELECT source, row, id, field, message FROM errors ORDER BY seq LIMIT ? OFFSET ?",
                             (PAGE_SIZE, (epage - 1) * PAGE_SIZE)).fetchall()

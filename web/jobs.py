@@ -62,6 +62,18 @@ class Job:
         return stored
 
 
+def _worker_context():
+    """Children start from a clean single-threaded server process that has the engine imported
+    (forkserver: never a fork of this threaded server, and no second of imports per job);
+    spawn where there is no forkserver (Windows)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["policy.web.engine", "policy.cli.main", "policy.cli.outputs",
+                                    "policy.cli.inputs", "policy.core.pipeline"])
+    return context
+
+
 class Jobs:
     def __init__(self, config_path: str | None, ttl: float):
         self.config_path = config_path
@@ -69,7 +81,7 @@ class Jobs:
         self.root = Path(tempfile.mkdtemp(prefix="policy-serve-"))  # mode 0700: this user only
         self.jobs: dict[str, Job] = {}
         self.lock = threading.Lock()
-        self.context = multiprocessing.get_context("spawn")  # never fork a threaded server
+        self.context = _worker_context()
 
     def new_folder(self) -> tuple[str, Path]:
         job_id = secrets.token_urlsafe(18)

@@ -65,7 +65,8 @@ def main() -> None:
                     r = c.post("/jobs", data={"csrf": csrf, "as_of": "2026-12-31T00:00", "period": ""},
                                files={"files": ("tickets.jsonl", f, "application/octet-stream")})
                 uploaded = time.perf_counter() - start
-                job = str(r.url.path)
+                assert r.status_code == 303, r.text
+                job = r.headers["location"]
                 while_running = []
                 while True:
                     t_status, status = timed(c, job + "/status")

@@ -237,6 +237,8 @@ def job_status(request: Request) -> Response:
         return JSONResponse({"state": "missing"}, status_code=404)
     status = job.status()
     status.pop("detail", None)
+    if "message" in status:
+        status["message"] = job.display_name(status["message"])
     return JSONResponse(status)
 
 
@@ -252,8 +254,10 @@ def ticket_page(request: Request) -> Response:
     result = orjson.loads(row[0])
     trace = engine.ticket_trace(job.folder, result["id"], request.state.lang)
     document = orjson.dumps(result, option=orjson.OPT_INDENT_2).decode()
-    return render(request, "ticket.html", job=job, result=result, trace=trace, document=document,
-                  back=request.query_params.get("back", f"/jobs/{job.id}"))
+    back = request.query_params.get("back", "")
+    if not back.startswith(f"/jobs/{job.id}"):  # only a page of this job, never a link the client made up
+        back = f"/jobs/{job.id}"
+    return render(request, "ticket.html", job=job, result=result, trace=trace, document=document, back=back)
 
 
 def download(request: Request) -> Response:

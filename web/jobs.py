@@ -54,12 +54,11 @@ class Job:
                 status = {"state": "failed", "message": f"the evaluation stopped (exit code {self.process.exitcode})"}
         return status
 
-    def display_name(self, stored: str) -> str:
-        """A source as the user named it (the result document names it as stored)."""
+    def display_name(self, text: str) -> str:
+        """A source or message as the user named the files (the engine names them as stored)."""
         for u in (*self.uploads, *([self.roster] if self.roster else [])):
-            if u.stored == stored:
-                return u.original
-        return stored
+            text = text.replace(u.stored, u.original)
+        return text
 
 
 def _worker_context():

@@ -120,20 +120,37 @@ def test_a_bad_file_lists_each_rejected_row_with_what_to_fix(client):
     assert "expected e.g. 2026-03-02 10:00" in rows[0][4]
 
 
+def test_a_bad_workbook_names_the_file_as_the_user_named_it(client, tmp_path):
+    workbook = csv_to_xlsx(EXAMPLES / "bad_tickets.csv", tmp_path / "坏数据.xlsx")
+    path = run(client, [(workbook.name, workbook.read_bytes())])
+    page = client.get(path).text
+    errors = page.split('id="errors"')[1].split("</section>")[0]
+    assert errors.count("<td>坏数据.xlsx") == 4 and "upload-1" not in errors
+
+
 def test_an_unreadable_upload_fails_the_job_with_its_reason(client):
     path = run(client, [("broken.xlsx", b"not a workbook")])
     status = client.get(path + "/status").json()
     assert status["state"] == "failed"
-    assert "upload-1.xlsx" in status["message"] or "broken" in status["message"]
+    assert "broken.xlsx" in status["message"] and "upload-1" not in status["message"]
+    assert "broken.xlsx" in client.get(path).text
 
 
 def test_a_ticket_opens_its_whole_result_citing_each_rule(client, example_xlsx):
     path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())])
-    link = re.search(r'class="ticket" href="([^"]+)">PS-002<', client.get(path).text).group(1)
+    link = re.search(r'class="ticket" href="([^"]+)">PS-002<', client.get(path, params={"person": "李四"}).text).group(1)
     page = client.get(link.replace("&amp;", "&")).text
     assert '<span id="ticket-id">PS-002</span>' in page
     assert "P1-24.3.1.1" in page and "第二十四条(三)1(1)" in page and "P1-25" in page  # the fine, doubled by P1-25
     assert "超时（breached）" in page  # dispatched at 18:30 for a 18:00 due
+    assert f'<a href="{path}?person=' in page  # back to the filtered list it came from
+
+
+def test_the_back_link_stays_on_the_job(client, example_xlsx):
+    path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())])
+    for back in ("javascript:alert(1)", "https://example.com/", "//example.com/jobs"):
+        page = client.get(path + "/tickets/1", params={"back": back}).text
+        assert f'<a href="{path}">' in page and back not in page
 
 
 def test_a_post_without_the_csrf_token_is_refused(client, app, example_xlsx):

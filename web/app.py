@@ -265,6 +265,10 @@ def download(request: Request) -> Response:
     fmt = request.path_params["fmt"]
     if job is None or fmt not in engine.DOWNLOADS or job.status()["state"] != "done":
         return _missing(request)
+    status = job.status()
+    if fmt in status.get("pending", ()) or fmt in status.get("unwritten", ()):
+        return PlainTextResponse(f"409: the {fmt} file is {'still being written' if fmt in status.get('pending', ()) else 'missing: writing it failed'}",
+                                 status_code=409)
     request.app.state.jobs.downloaded(job)
     return FileResponse(job.folder / engine.DOWNLOADS[fmt], media_type=MEDIA[fmt],
                         filename=f"policy-results.{fmt}")

@@ -14,10 +14,11 @@ document names the same sources as ``policy evaluate upload-1.xlsx`` run in that
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -101,90 +102,124 @@ def read_status(job_dir: Path) -> dict[str, Any] | None:
 
 def run_job(job_dir: str, config_path: str | None, inputs: list[str], roster: str | None,
             as_of: str | None, period: str | None) -> None:
-    """A child process's whole work: evaluate, write the downloads and the index, note the status."""
+    """A child process's whole work: evaluate, write the downloads and the index, note the status.
+
+    Two passes, so that the page has its results as soon as the engine has: the first writes the
+    json download and the page's index; the second evaluates the same inputs again at the same
+    evaluation time and writes the csv and the workbook (xlsxwriter's many small writes take
+    several times as long as the engine). Each download appears under its name only once whole.
+    """
     folder = Path(job_dir)
     os.chdir(folder)  # sources are named as stored (upload-1.xlsx), as the CLI run there names them
 
-    def progress(records: int, rejected: int) -> None:
-        _write_status(folder, {"state": "running", "records": records, "rejected": rejected})
+    def note(state: str, **fields: Any) -> None:
+        _write_status(folder, {"state": state, **fields})
 
     try:
-        summary = evaluate_into(folder, config_path, inputs, roster, as_of, period, progress)
+        job = Evaluation(config_path, inputs, roster, as_of, period)
+        summary = job.write(folder, ("json",), index=True,
+                            progress=lambda n, rejected: note("running", records=n, rejected=rejected))
     except JobFailed as e:
-        _write_status(folder, {"state": "failed", "message": str(e)})
+        return note("failed", message=str(e))
     except Exception:  # a bug: keep the traceback for the page, which says where to report it
-        _write_status(folder, {"state": "failed", "message": "internal error", "detail": traceback.format_exc()})
-    else:
-        _write_status(folder, {"state": "done", **summary})
-
-
-def evaluate_into(folder: Path, config_path: str | None, inputs: list[str], roster: str | None,
-                  as_of: str | None, period: str | None,
-                  progress: Callable[[int, int], None] = lambda records, rejected: None) -> dict[str, Any]:
-    """``policy evaluate`` once, its result written by the json, csv and xlsx writers at once
-    and indexed for the page. Paths are relative to the working directory."""
-    from policy.cli import inputs as readers
-    from policy.cli import outputs
-    from policy.core.config import ConfigError
-    from policy.core.periods import Period
-    from policy.core.pipeline import Engine
-    from policy.core.records import parse_time
-
+        return note("failed", message="internal error", detail=traceback.format_exc())
+    later = [f for f in DOWNLOADS if f != "json"]
+    note("done", **summary, pending=later)
     try:
-        config, plugins = load_setup(config_path)
-    except ConfigError as e:
-        raise JobFailed(str(e)) from None
-    zone = config.zone
-    try:
-        as_of_time = parse_time(as_of, zone, "as_of") if as_of else datetime.now(zone).replace(microsecond=0)
-    except ValueError as e:
-        raise JobFailed(f"evaluation time: {e}") from None
-    try:
-        chosen = Period.parse(period) if period else None
-    except ValueError as e:
-        raise JobFailed(f"period: {e}") from None
-    try:
-        roster_rows = [cells for _, _, cells in readers.read(roster) if isinstance(cells, dict)] if roster else []
-    except readers.InputError as e:
-        raise JobFailed(f"roster: {e}") from None
+        job.write(folder, later, index=False)
+    except Exception:  # the results stand; only these downloads are missing, and the page says so
+        return note("done", **summary, pending=[], unwritten=later, detail=traceback.format_exc())
+    note("done", **summary, pending=[])
 
-    engine = Engine(config, plugins, as_of_time)
-    headers = frozenset(h for i in engine.industries.values() for h in i.parser.by_header) | {"industry", "行业"}
 
-    def rows():
-        for path in inputs:
-            yield from readers.read(path, headers=headers)
+class Evaluation:
+    """``policy evaluate``'s setup for one job: the config, the evaluation time, the period and
+    roster, the inputs; ``write`` runs the engine over the inputs into some of the writers.
+    Paths are relative to the working directory."""
 
-    index = Index(folder / INDEX)
-    files = {fmt: folder / name for fmt, name in DOWNLOADS.items()}
-    errors: list[RecordError] = []
-    try:
-        with files["json"].open("wb") as json_out, files["csv"].open("wb") as csv_out:
-            as_json = outputs.JsonWriter(json_out, engine.articles)
-            as_csv = outputs.CsvWriter(csv_out, engine.articles)
-            as_xlsx = outputs.XlsxWriter(str(files["xlsx"]), engine.articles)
-            if engine.needs_history:
-                engine.remember(rows())
-            for r in engine.evaluate(rows()):
-                if isinstance(r, RecordError):
-                    errors.append(r)
+    def __init__(self, config_path: str | None, inputs: list[str], roster: str | None,
+                 as_of: str | None, period: str | None):
+        from policy.cli import inputs as readers
+        from policy.core.config import ConfigError
+        from policy.core.periods import Period
+        from policy.core.records import parse_time
+
+        try:
+            self.config, self.plugins = load_setup(config_path)
+        except ConfigError as e:
+            raise JobFailed(str(e)) from None
+        zone = self.config.zone
+        try:
+            # fixed once, so both passes (and a rerun with --as-of) give the same figures
+            self.as_of = parse_time(as_of, zone, "as_of") if as_of else datetime.now(zone).replace(microsecond=0)
+        except ValueError as e:
+            raise JobFailed(f"evaluation time: {e}") from None
+        try:
+            self.period = Period.parse(period) if period else None
+        except ValueError as e:
+            raise JobFailed(f"period: {e}") from None
+        try:
+            self.roster = [cells for _, _, cells in readers.read(roster) if isinstance(cells, dict)] if roster else []
+        except readers.InputError as e:
+            raise JobFailed(f"roster: {e}") from None
+        self.inputs = inputs
+
+    def write(self, folder: Path, formats: Iterable[str], index: bool,
+              progress: Callable[[int, int], None] = lambda records, rejected: None) -> dict[str, int]:
+        """One pass of the engine, as ``policy evaluate`` makes it, into the writers of ``formats``
+        (the index, if asked for, reads the json writer's bytes: then json is one of them)."""
+        from policy.cli import inputs as readers
+        from policy.cli import outputs
+        from policy.core.pipeline import Engine
+
+        engine = Engine(self.config, self.plugins, self.as_of)
+        headers = frozenset(h for i in engine.industries.values() for h in i.parser.by_header) | {"industry", "行业"}
+
+        def rows():
+            for path in self.inputs:
+                yield from readers.read(path, headers=headers)
+
+        parts = {fmt: folder / (DOWNLOADS[fmt] + ".part") for fmt in formats}
+        with contextlib.ExitStack() as stack:
+            writers = []
+            for fmt, part in parts.items():
+                if fmt == "xlsx":
+                    writers.append(outputs.XlsxWriter(str(part), engine.articles))
                 else:
-                    rendered = as_json.render(r)
-                    as_json.emit(rendered)
-                    as_csv.result(r)
-                    as_xlsx.result(r)
-                    index.add(r, rendered)
-                if engine.records % PROGRESS_EVERY == 0:
-                    progress(engine.records, engine.rejected)
-            period_items = engine.period_consequences(chosen, roster_rows)
-            summary = engine.summary
-            for writer in (as_json, as_csv, as_xlsx):
-                writer.finish(period_items, errors, summary)
-    except readers.InputError as e:
-        index.close()
-        raise JobFailed(str(e)) from None
-    index.finish(period_items, errors, engine.articles)
-    return dict(summary)
+                    writers.append(outputs.WRITERS[fmt](stack.enter_context(part.open("wb")), engine.articles))
+            # the JSON writer's bytes of a result are also its document in the index
+            as_json = next((w for w in writers if isinstance(w, outputs.JsonWriter)), None)
+            others = [w for w in writers if w is not as_json]
+            found = Index(folder / INDEX) if index else None
+            stack.callback(lambda: found and found.close())
+            errors: list[RecordError] = []
+            try:
+                if engine.needs_history:
+                    engine.remember(rows())
+                for r in engine.evaluate(rows()):
+                    if isinstance(r, RecordError):
+                        errors.append(r)
+                    else:
+                        rendered = as_json.render(r) if as_json is not None else None
+                        if as_json is not None:
+                            as_json.emit(rendered)
+                        for w in others:
+                            w.result(r)
+                        if found is not None:
+                            found.add(r, rendered)
+                    if engine.records % PROGRESS_EVERY == 0:
+                        progress(engine.records, engine.rejected)
+                period_items = engine.period_consequences(self.period, self.roster)
+                summary = dict(engine.summary)
+                for w in writers:
+                    w.finish(period_items, errors, summary)
+            except readers.InputError as e:
+                raise JobFailed(str(e)) from None
+            if found is not None:
+                found.finish(period_items, errors, engine.articles)
+        for fmt, part in parts.items():
+            os.replace(part, folder / DOWNLOADS[fmt])
+        return summary
 
 
 class Index:
@@ -238,11 +273,11 @@ class Index:
         key = (x.party or "", x.role, x.kind)
         t = self.totals.get(key)
         if t is None:
-            t = self.totals[key] = [0, 0, 0.0, 0.0, False, set()]
+            t = self.totals[key] = [0, 0, None, None, False, set()]  # None: no amount (refer, criticism)
         t[0 if column == "tickets" else 1] += 1
         for i, v in ((2, x.min), (3, x.max)):
             if isinstance(v, (int, float)) and not isinstance(v, bool):
-                t[i] += v
+                t[i] = (t[i] or 0) + v
             elif isinstance(v, str):
                 t[5].add(v)  # a sanction's ladder step
         if x.max is None and x.min is not None:

@@ -65,6 +65,8 @@ TEXT = {
     "field": ("字段", "Field"),
     "problem": ("问题及改法", "What is wrong, what to write"),
     "downloads": ("下载（与命令行 policy evaluate 的输出相同）", "Downloads (the same files as policy evaluate writes)"),
+    "writing": ("正在生成，稍候", "being written"),
+    "unwritten": ("生成失败", "writing it failed"),
     "delete": ("删除本次计算及上传的文件", "Delete this evaluation and its uploads"),
     "page": ("第 {page} / {pages} 页，共 {n} 条", "Page {page} of {pages}, {n} in all"),
     "prev": ("上一页", "Previous"),
@@ -101,6 +103,8 @@ LABELS = {
     "role": {
         "responsible_person": "责任人", "main_responsible": "主要责任者", "unit_head": "单位负责人",
         "section_head": "科室负责人", "unit": "单位", "department": "部门", "section": "科室",
+        "secondary_responsible": "次要责任者", "workshop_leader": "车间领导", "management_head": "管理责任人",
+        "unit_chief": "单位正职", "unit_deputy": "分管副职",
     },
 }
 

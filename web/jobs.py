@@ -48,10 +48,13 @@ class Job:
 
     def status(self) -> dict[str, Any]:
         status = engine.read_status(self.folder) or {"state": "running", "records": 0, "rejected": 0}
-        if status["state"] == "running" and self.process is not None and not self.process.is_alive():
-            status = engine.read_status(self.folder) or {}
-            if status.get("state") != "done":  # the child died without a word (killed, out of memory)
+        if self.process is not None and (status["state"] == "running" or status.get("pending")) \
+                and not self.process.is_alive():
+            status = engine.read_status(self.folder) or {"state": "running"}  # it may have just finished
+            if status["state"] == "running":  # the child died without a word (killed, out of memory)
                 status = {"state": "failed", "message": f"the evaluation stopped (exit code {self.process.exitcode})"}
+            elif status.get("pending"):
+                status |= {"pending": [], "unwritten": status["pending"]}
         return status
 
     def display_name(self, text: str) -> str:

@@ -45,12 +45,12 @@ def upload(client: TestClient, files: list[tuple[str, bytes]], roster: tuple[str
 
 
 def run(client: TestClient, files, **kw) -> str:
-    """Upload, wait for the child process to finish (bounded, not timed), return the job's page path."""
+    """Upload, wait for the job and its downloads (bounded, not timed), return the job's page path."""
     response = upload(client, files, **kw)
     assert response.status_code == 303, response.text
     path = response.headers["location"]
     deadline = time.monotonic() + 120
-    while client.get(path + "/status").json()["state"] == "running":
+    while (status := client.get(path + "/status").json())["state"] == "running" or status.get("pending"):
         assert time.monotonic() < deadline, "the job did not finish"
         time.sleep(0.1)
     return path

@@ -92,6 +92,7 @@ def test_upload_filter_explain_download_in_chromium(server, tmp_path, monkeypatc
             page.screenshot(path=str(SCREENSHOTS / "ticket.png"))
 
             page.go_back()
+            page.wait_for_selector("#download-xlsx", timeout=120_000)  # the page reloads itself once written
             with page.expect_download() as info:
                 page.click("#download-xlsx")
             saved = tmp_path / "downloaded.xlsx"

@@ -193,9 +193,10 @@ def job_page(request: Request) -> Response:
     job = _job(request)
     if job is None:
         return _missing(request)
+    request.app.state.jobs.dispatch()
     status = job.status()
     if status["state"] != "done":
-        return render(request, "job.html", job=job, status=status)
+        return render(request, "job.html", job=job, status=status, queued=request.app.state.jobs.queued(job))
     filters = {k: request.query_params.get(k, "").strip() for k in FILTERS}
     page, ppage, epage = _page(request, "page"), _page(request, "ppage"), _page(request, "epage")
     with contextlib.closing(_db(job)) as db:
@@ -235,8 +236,12 @@ def job_status(request: Request) -> Response:
     job = _job(request)
     if job is None:
         return JSONResponse({"state": "missing"}, status_code=404)
+    jobs = request.app.state.jobs
+    jobs.dispatch()
     status = job.status()
     status.pop("detail", None)
+    if (ahead := jobs.queued(job)) is not None:
+        status["queued"] = ahead
     if "message" in status:
         status["message"] = job.display_name(status["message"])
     return JSONResponse(status)
@@ -286,7 +291,7 @@ async def delete_job(request: Request) -> Response:
 
 
 def create_app(config_path: str | None = None, token: str | None = None, max_upload_mb: int = 200,
-               ttl_seconds: float = 3600) -> Starlette:
+               ttl_seconds: float = 3600, max_running: int | None = None) -> Starlette:
     """The page for a config; raises the config's error at once, before anything is served."""
     config, plugins = engine.load_setup(config_path)
     settings = {
@@ -296,7 +301,7 @@ def create_app(config_path: str | None = None, token: str | None = None, max_upl
         "regulations": engine.enabled_regulations(config, plugins),
         "suffixes": engine.input_suffixes(),
     }
-    jobs = Jobs(str(config.path) if config.path else config_path, ttl_seconds)
+    jobs = Jobs(str(config.path) if config.path else config_path, ttl_seconds, max_running)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):

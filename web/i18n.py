@@ -30,6 +30,7 @@ TEXT = {
                    "Uploads up to {mb} MB in all. Files stay in a private temporary folder on this machine and are deleted after download or after an hour."),
     "your_jobs": ("本次会话的计算", "Your evaluations"),
     "running": ("计算中……", "Evaluating…"),
+    "queued": ("排队中，排在第", "Waiting; place in line"),
     "records_so_far": ("已读记录", "Records read"),
     "failed": ("计算失败", "The evaluation failed"),
     "summary": ("汇总", "Summary"),

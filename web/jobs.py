@@ -48,6 +48,8 @@ class Job:
 
     def status(self) -> dict[str, Any]:
         status = engine.read_status(self.folder) or {"state": "running", "records": 0, "rejected": 0}
+        if self.process is None:
+            return status  # waiting for its turn
         if self.process is not None and (status["state"] == "running" or status.get("pending")) \
                 and not self.process.is_alive():
             status = engine.read_status(self.folder) or {"state": "running"}  # it may have just finished
@@ -77,13 +79,15 @@ def _worker_context():
 
 
 class Jobs:
-    def __init__(self, config_path: str | None, ttl: float):
+    def __init__(self, config_path: str | None, ttl: float, max_running: int | None = None):
         self.config_path = config_path
         self.ttl = ttl
         self.root = Path(tempfile.mkdtemp(prefix="policy-serve-"))  # mode 0700: this user only
         self.jobs: dict[str, Job] = {}
         self.lock = threading.Lock()
         self.context = _worker_context()
+        self.waiting: list[Job] = []
+        self.max_running = max_running or os.cpu_count() or 1
 
     def new_folder(self) -> tuple[str, Path]:
         job_id = secrets.token_urlsafe(18)
@@ -92,17 +96,35 @@ class Jobs:
         return job_id, folder
 
     def start(self, job: Job) -> None:
+        """Run the job now, or once fewer than ``max_running`` jobs run (one per CPU): several
+        users at once wait their turn instead of sharing the CPUs between ever more processes."""
         job.expires = time.time() + self.ttl
-        inputs = [u.stored for u in job.uploads]
-        roster = job.roster.stored if job.roster else None
-        job.process = self.context.Process(
-            target=engine.run_job,
-            args=(str(job.folder), self.config_path, inputs, roster, job.as_of, job.period),
-            daemon=True,
-        )
         with self.lock:
             self.jobs[job.id] = job
-        job.process.start()
+            self.waiting.append(job)
+        self.dispatch()
+
+    def dispatch(self) -> None:
+        """Start waiting jobs while there is room (called on every new job and status request)."""
+        with self.lock:
+            running = sum(1 for j in self.jobs.values() if j.process is not None and j.process.is_alive())
+            ready = []
+            while self.waiting and running < self.max_running:
+                ready.append(self.waiting.pop(0))
+                running += 1
+            for job in ready:
+                job.process = self.context.Process(
+                    target=engine.run_job,
+                    args=(str(job.folder), self.config_path, [u.stored for u in job.uploads],
+                          job.roster.stored if job.roster else None, job.as_of, job.period),
+                    daemon=True,
+                )
+                job.process.start()
+
+    def queued(self, job: Job) -> int | None:
+        """How many jobs run or wait before this one, while it waits."""
+        with self.lock:
+            return self.waiting.index(job) + 1 if job in self.waiting else None
 
     def get(self, job_id: str, session: str) -> Job | None:
         """The job, if it exists and belongs to this session; looking at it keeps it alive."""
@@ -127,6 +149,8 @@ class Jobs:
     def delete(self, job: Job) -> None:
         with self.lock:
             self.jobs.pop(job.id, None)
+            if job in self.waiting:
+                self.waiting.remove(job)
         if job.process is not None and job.process.is_alive():
             job.process.kill()
             job.process.join(5)

@@ -45,10 +45,14 @@ def upload(client: TestClient, files: list[tuple[str, bytes]], roster: tuple[str
 
 
 def run(client: TestClient, files, **kw) -> str:
-    """Upload, wait for the job and its downloads (bounded, not timed), return the job's page path."""
+    """Upload, wait for the job and its downloads, return the job's page path."""
     response = upload(client, files, **kw)
     assert response.status_code == 303, response.text
-    path = response.headers["location"]
+    return wait_for(client, response.headers["location"])
+
+
+def wait_for(client: TestClient, path: str) -> str:
+    """Wait until a posted job and its downloads are done (bounded, not timed)."""
     deadline = time.monotonic() + 120
     while (status := client.get(path + "/status").json())["state"] == "running" or status.get("pending"):
         assert time.monotonic() < deadline, "the job did not finish"

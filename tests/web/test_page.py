@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from policy.cli.main import cli
 
-from pagekit import AS_OF, CONFIG, EXAMPLES, csv_to_xlsx, csrf_of, run, summary_of, upload
+from pagekit import AS_OF, CONFIG, EXAMPLES, csv_to_xlsx, run, summary_of, upload, wait_for
 
 
 def cli_outputs(folder: Path, inputs: list[str], *extra: str) -> dict[str, bytes]:
@@ -271,3 +271,35 @@ def test_the_config_overrides_are_listed_with_their_rule(tmp_path, monkeypatch):
     assert re.search(r"<td[^>]*>dispatch_hours</td><td>2</td><td>1</td><td>P1-14</td><td>第十四条</td>", page)
     with TestClient(create_app(str(CONFIG))) as c:
         assert "全部参数为办法原值" in c.get("/").text
+
+
+def test_jobs_beyond_the_running_limit_wait_their_turn(monkeypatch, example_xlsx):
+    from starlette.testclient import TestClient
+
+    from policy.web.app import create_app
+    from policy.web.jobs import Job
+
+    class Busy:  # a job of another user, still evaluating
+        alive = True
+
+        def is_alive(self):
+            return self.alive
+
+    monkeypatch.delenv("POLICY_CONFIG", raising=False)
+    app = create_app(str(CONFIG), max_running=1)
+    with TestClient(app) as c:
+        jobs = app.state.jobs
+        other_id, other_folder = jobs.new_folder()
+        other = Job(id=other_id, session="someone else", folder=other_folder, uploads=[], roster=None,
+                    as_of=None, period=None, process=Busy())
+        jobs.jobs[other_id] = other
+        response = upload(c, [(example_xlsx.name, example_xlsx.read_bytes())])
+        path = response.headers["location"]
+        status = c.get(path + "/status").json()
+        assert status["state"] == "running" and status["queued"] == 1
+        assert "排队中" in c.get(path).text
+        assert jobs.jobs[path.rsplit("/", 1)[1]].process is None  # not started while the other runs
+        other.process.alive = False
+        page_path = wait_for(c, path)
+        assert summary_of(c.get(page_path).text) == {"records": 12, "evaluated": 12, "rejected": 0}
+

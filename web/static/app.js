@@ -20,6 +20,9 @@
     fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (s) {
       if (s.state === "running") {
         records.textContent = s.records.toLocaleString();
+        var queued = document.getElementById("queued");
+        queued.hidden = !s.queued;
+        document.getElementById("ahead").textContent = s.queued || "";
         setTimeout(poll, 1000);
       } else {
         window.location.reload();

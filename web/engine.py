@@ -70,16 +70,13 @@ def input_suffixes() -> tuple[str, ...]:
     return tuple(FORMATS)
 
 
-def ticket_trace(job_dir: Path, ticket_id: str, lang: str) -> dict[str, Any] | None:
-    """The same trace as ``policy explain`` for one ticket, or None where it is not built.
+def ticket_trace(job_dir: Path, ticket_id: str, lang: str) -> str | None:
+    """The same trace as ``policy explain`` for one ticket (the job's inputs, config and
+    evaluation time are in ``job_dir``), or None: then the page shows the ticket's whole result.
 
-    ``policy explain`` (core/trace.py) is being built on another branch; until it is merged
-    the page shows the ticket's whole result instead. Re-point this function at it then.
+    ``policy explain`` (core/trace.py) is being built on another branch and is not importable
+    here; once it is merged, this is the one function to point at it.
     """
-    try:
-        from policy.core import trace  # noqa: F401
-    except ImportError:
-        return None
     return None
 
 

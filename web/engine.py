@@ -220,12 +220,13 @@ class Evaluation:
 
 
 class Index:
-    """The results as the page reads them: SQLite beside the downloads, one row per ticket with
-    its result document, facets for the filters, the period, the errors and the party totals."""
+    """The results as the page reads them: SQLite beside the downloads. Each ticket's result
+    document by its place in the input (``seq``, 1 to N with no gap, so a page of the unfiltered
+    list is a range of seq); one facet row per ticket and status, rule, unit or person, indexed
+    so a filter reads only its own tickets; the period, the errors and the party totals."""
 
     SCHEMA = """
-    CREATE TABLE tickets (seq INTEGER PRIMARY KEY, id TEXT, industry TEXT, counted INTEGER,
-                          category TEXT, grade TEXT, statuses TEXT, fine_min REAL, fine_max REAL, doc BLOB);
+    CREATE TABLE tickets (seq INTEGER PRIMARY KEY, doc BLOB);
     CREATE TABLE facets (kind TEXT, value TEXT, seq INTEGER);
     CREATE TABLE period (seq INTEGER PRIMARY KEY, doc BLOB);
     CREATE TABLE errors (seq INTEGER PRIMARY KEY, source TEXT, row INTEGER, id TEXT, field TEXT, message TEXT);
@@ -245,24 +246,19 @@ class Index:
         """One ticket, from its result object and the JSON writer's bytes of it."""
         self.seq += 1
         seq = self.seq
-        c = result.classification
-        statuses = sorted({d.status for d in result.deadlines})
-        rules = {d.rule for d in result.deadlines} | {x.rule for x in result.consequences} | set(c.rules)
+        facets = {("status", d.status) for d in result.deadlines}
+        facets.update(("rule", d.rule) for d in result.deadlines)
+        facets.update(("rule_status", f"{d.rule} {d.status}") for d in result.deadlines)  # status under that rule
+        facets.update(("rule", r) for r in result.classification.rules)
         if result.appeal.status != "none" and result.appeal.rule:
-            rules.add(result.appeal.rule)
-        facets = self.facets
-        facets.extend(("status", s, seq) for s in statuses)
-        facets.extend(("rule", r, seq) for r in rules)
-        fine_min = fine_max = 0.0
+            facets.add(("rule", result.appeal.rule))
         for x in result.consequences:
+            facets.add(("rule", x.rule))
             if x.party:
-                facets.append(("unit" if x.role in UNIT_ROLES else "person", x.party, seq))
+                facets.add(("unit" if x.role in UNIT_ROLES else "person", x.party))
             self._total(x, "tickets")
-            if x.kind == "fine":
-                fine_min += x.min if isinstance(x.min, (int, float)) else 0
-                fine_max += x.max if isinstance(x.max, (int, float)) else 0
-        self.tickets.append((seq, result.id, result.industry, int(c.counted), c.category, c.grade,
-                             " ".join(statuses), fine_min, fine_max, rendered.lstrip(b"\n")))
+        self.facets.extend((kind, value, seq) for kind, value in facets)
+        self.tickets.append((seq, rendered.lstrip(b"\n")))
         if len(self.tickets) >= 5000:
             self._flush()
 
@@ -281,7 +277,7 @@ class Index:
             t[4] = True  # a rule sets only a minimum: the total has no upper bound
 
     def _flush(self) -> None:
-        self.db.executemany("INSERT INTO tickets VALUES (?,?,?,?,?,?,?,?,?,?)", self.tickets)
+        self.db.executemany("INSERT INTO tickets VALUES (?,?)", self.tickets)
         self.db.executemany("INSERT INTO facets VALUES (?,?,?)", self.facets)
         self.tickets.clear()
         self.facets.clear()

@@ -44,6 +44,7 @@ class Job:
     created: float = field(factory=time.time)
     expires: float = 0.0
     downloaded: float | None = None
+    counts: dict = field(factory=dict)  # tickets passing each filter asked for (web.app._filtered)
     process: Any = None
 
     def status(self) -> dict[str, Any]:

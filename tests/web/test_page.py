@@ -104,7 +104,7 @@ def test_filter_to_one_person_lists_only_their_tickets(client, example_xlsx, tmp
     p114 = [r["id"] for r in document["results"] if any(d["rule"] == "P1-14" for d in r["deadlines"])
             or any(x["rule"] == "P1-14" for x in r["consequences"])]
     found = re.findall(r'class="ticket"[^>]*>([^<]+)<', client.get(path, params={"status": "breached", "rule": "P1-14"}).text)
-    assert set(found) >= set(late) and set(found) <= set(breached) & set(p114)
+    assert found == late and set(late) < set(breached) & set(p114)
 
 
 def test_a_bad_file_lists_each_rejected_row_with_what_to_fix(client):
@@ -303,3 +303,29 @@ def test_jobs_beyond_the_running_limit_wait_their_turn(monkeypatch, example_xlsx
         page_path = wait_for(c, path)
         assert summary_of(c.get(page_path).text) == {"records": 12, "evaluated": 12, "rejected": 0}
 
+
+
+def test_pages_of_fifty_in_input_order_filtered_or_not(client):
+    lines = (EXAMPLES / "tickets.csv").read_text(encoding="utf-8").splitlines()
+    rows = [line.replace("PS-0", f"R{copy:02d}-", 1) for copy in range(10) for line in lines[1:]]
+    path = run(client, [("many.csv", ("\n".join([lines[0], *rows]) + "\n").encode())])
+    ids = [row.split(",", 1)[0] for row in rows]
+    assert len(ids) == 120
+
+    def listed(**params):
+        page = client.get(path, params=params).text
+        return re.findall(r'class="ticket"[^>]*>([^<]+)<', page), page
+
+    first, page = listed()
+    assert first == ids[:50] and "第 1 / 3 页，共 120 条" in page
+    assert listed(page=2)[0] == ids[50:100]
+    third, page = listed(page=3)
+    assert third == ids[100:] and "第 3 / 3 页" in page and "下一页" not in page
+    assert listed(page=4)[0] == []
+    theirs = [row.split(",", 1)[0] for row in rows if ",李四," in row]
+    assert len(theirs) == 10
+    assert listed(person="李四")[0] == theirs
+    late = listed(person="李四", status="breached", rule="P1-14")[0]
+    assert late == theirs  # 李四's PS-002 was dispatched late each time (P1-14)
+    assert listed(person="李四", status="met", rule="P1-14")[0] == []  # P1-14 was not met, though P1-15b was
+    assert listed(person="李四", status="met", rule="P1-15b")[0] == theirs

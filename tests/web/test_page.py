@@ -329,3 +329,52 @@ def test_pages_of_fifty_in_input_order_filtered_or_not(client):
     assert late == theirs  # 李四's PS-002 was dispatched late each time (P1-14)
     assert listed(person="李四", status="met", rule="P1-14")[0] == []  # P1-14 was not met, though P1-15b was
     assert listed(person="李四", status="met", rule="P1-15b")[0] == theirs
+
+
+class Child:
+    """A job's process as the server sees it: alive or not, with an exit code."""
+
+    def __init__(self, alive: bool, exitcode: int | None = None):
+        self.alive, self.exitcode = alive, exitcode
+
+    def is_alive(self):
+        return self.alive
+
+
+def test_a_download_is_served_only_once_whole(client, app, example_xlsx):
+    from policy.web import engine
+
+    path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())])
+    job = app.state.jobs.jobs[path.rsplit("/", 1)[1]]
+    done = engine.read_status(job.folder)
+    engine._write_status(job.folder, {**done, "pending": ["xlsx", "csv"]})
+    job.process = Child(alive=True)  # the second pass still writing
+    response = client.get(path + "/download/xlsx")
+    assert response.status_code == 409 and "still being written" in response.text
+    assert client.get(path + "/download/json").status_code == 200
+    page = client.get(path).text
+    assert 'id="download-xlsx"' not in page and "xlsx (正在生成，稍候)" in page
+    job.process = Child(alive=False, exitcode=-9)  # killed in the second pass: the results stand
+    assert client.get(path + "/status").json() == {**done, "pending": [], "unwritten": ["xlsx", "csv"]}
+    assert client.get(path + "/download/csv").status_code == 409
+    assert summary_of(client.get(path).text) == {"records": 12, "evaluated": 12, "rejected": 0}
+
+
+def test_a_job_whose_process_died_says_so(client, app, example_xlsx):
+    path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())])
+    job = app.state.jobs.jobs[path.rsplit("/", 1)[1]]
+    (job.folder / "status.json").unlink()  # as if it died before its first word
+    job.process = Child(alive=False, exitcode=-9)
+    status = client.get(path + "/status").json()
+    assert status == {"state": "failed", "message": "the evaluation stopped (exit code -9)"}
+
+
+def test_an_upload_that_does_not_say_its_length_is_refused(client, app):
+    csrf = client.get("/").text.split('name="csrf" value="')[1].split('"')[0]
+
+    def body():
+        yield b"--x\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + csrf.encode() + b"\r\n--x--\r\n"
+
+    response = client.post("/jobs", content=body(), headers={"content-type": "multipart/form-data; boundary=x"})
+    assert response.status_code == 411
+    assert app.state.jobs.jobs == {}

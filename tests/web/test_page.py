@@ -268,7 +268,7 @@ def test_the_config_overrides_are_listed_with_their_rule(tmp_path, monkeypatch):
     config.write_text(CONFIG.read_text(encoding="utf-8").replace("dispatch_hours = 1", "dispatch_hours = 2"), encoding="utf-8")
     with TestClient(create_app(str(config))) as c:
         page = c.get("/").text
-    assert re.search(r"<td[^>]*>dispatch_hours</td><td>2</td><td>1</td><td>P1-14</td><td>第十四条</td>", page)
+    assert re.search(r"<td>dispatch_hours</td><td>2</td><td>1</td><td>P1-14</td><td>第十四条</td><td>hours from acceptance", page)
     with TestClient(create_app(str(CONFIG))) as c:
         assert "全部参数为办法原值" in c.get("/").text
 

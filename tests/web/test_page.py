@@ -378,3 +378,12 @@ def test_an_upload_that_does_not_say_its_length_is_refused(client, app):
     response = client.post("/jobs", content=body(), headers={"content-type": "multipart/form-data; boundary=x"})
     assert response.status_code == 411
     assert app.state.jobs.jobs == {}
+
+
+def test_a_file_with_no_tickets_gives_an_empty_page_not_an_error(client):
+    header = (EXAMPLES / "tickets.csv").read_text(encoding="utf-8").splitlines()[0] + "\n"
+    path = run(client, [("empty.csv", header.encode())])
+    page = client.get(path)
+    assert page.status_code == 200
+    assert summary_of(page.text) == {"records": 0, "evaluated": 0, "rejected": 0}
+    assert "第 1 / 1 页，共 0 条" in page.text

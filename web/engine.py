@@ -119,7 +119,8 @@ def run_job(job_dir: str, config_path: str | None, inputs: list[str], roster: st
     except JobFailed as e:
         return note("failed", message=str(e))
     except Exception:  # a bug: keep the traceback for the page, which says where to report it
-        return note("failed", message="internal error", detail=traceback.format_exc())
+        return note("failed", message="internal error (a bug): please report it with the details below",
+                    detail=traceback.format_exc())
     later = [f for f in DOWNLOADS if f != "json"]
     note("done", **summary, pending=later)
     try:

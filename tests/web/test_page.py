@@ -387,3 +387,14 @@ def test_a_file_with_no_tickets_gives_an_empty_page_not_an_error(client):
     assert page.status_code == 200
     assert summary_of(page.text) == {"records": 0, "evaluated": 0, "rejected": 0}
     assert "第 1 / 1 页，共 0 条" in page.text
+
+
+def test_the_delete_button_removes_the_job_and_its_uploads(client, app, example_xlsx):
+    path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())])
+    job = app.state.jobs.jobs[path.rsplit("/", 1)[1]]
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', client.get(path).text).group(1)
+    assert client.post(path + "/delete", data={"csrf": "forged"}).status_code == 403
+    assert job.folder.exists()
+    response = client.post(path + "/delete", data={"csrf": csrf}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    assert not job.folder.exists() and client.get(path).status_code == 404

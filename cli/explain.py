@@ -31,11 +31,11 @@ def explain(ticket_id, inputs, config_path, as_of, period, rosters, sheet, lang,
     from policy.cli import inputs as readers
     from policy.cli.main import _fail, _read_rosters, load_engine_setup
     from policy.core.config import ConfigError
-    from policy.core.model import RecordError, as_dict
+    from policy.core.model import RecordError
     from policy.core.periods import Period
     from policy.core.pipeline import Engine
     from policy.core.records import parse_time
-    from policy.core.trace import render
+    from policy.core.trace import render, trace_ticket
 
     try:
         config, plugins = load_engine_setup(config_path)
@@ -51,7 +51,6 @@ def explain(ticket_id, inputs, config_path, as_of, period, rosters, sheet, lang,
     except ValueError as e:
         _fail(f"--period: {e}")
     engine = Engine(config, plugins, as_of_time)
-    engine.explaining = frozenset({ticket_id.strip()})
     columns = readers.Columns({name: i.parser.by_header for name, i in engine.industries.items()})
 
     def notify(message: str) -> None:  # what the readers say about a file, said once
@@ -73,12 +72,7 @@ def explain(ticket_id, inputs, config_path, as_of, period, rosters, sheet, lang,
             for path in inputs:
                 yield from readers.read(path, sheet=sheet, columns=columns, notify=notify)
 
-        if engine.needs_history:
-            engine.remember(rows())
-        found = None
-        for r in engine.evaluate(rows()):
-            if r.id == ticket_id.strip():
-                found = r
+        found = trace_ticket(engine, rows, ticket_id, chosen, roster_rows)
     except readers.InputError as e:
         _fail(str(e))
     if found is None:
@@ -88,25 +82,9 @@ def explain(ticket_id, inputs, config_path, as_of, period, rosters, sheet, lang,
         click.echo(f"policy: ticket {ticket_id} was not evaluated ({where}): "
                    f"{found.field + ': ' if found.field else ''}{found.message}", err=True)
         sys.exit(1)
-    trace = dict(found.trace)
-    trace["period"] = period_items(trace, engine.period_consequences(chosen, roster_rows), engine.articles, as_dict)
+    trace = found
     if as_json:
         click.echo(json.dumps(trace, ensure_ascii=False, indent=2))
     else:
         click.echo(render(trace, lang), nl=False)
 
-
-def period_items(trace: dict[str, Any], items: list, articles: dict[str, str], as_dict) -> list[dict[str, Any]]:
-    """The period consequences this ticket counts toward: a party its tallies name, in a period
-    that holds the tally's month."""
-    from policy.core.periods import Period
-
-    out = []
-    for item in items:
-        try:
-            months = {f"{y:04d}-{m:02d}" for y, m in Period.parse(item.period).months}
-        except ValueError:
-            continue
-        if any(item.party in t["key"] and t["month"] in months for t in trace["counts_toward"]):
-            out.append(as_dict(item, articles))
-    return out

@@ -448,9 +448,11 @@ def evaluate(inputs, config_path, as_of, period, rosters, fmt, sheet, jobs, outp
     sys.exit(EXIT_REJECTED if engine.rejected or engine.period_faults else 0)
 
 
-from policy.cli.explain import explain  # noqa: E402 - the command module imports this one lazily
+from policy.cli.explain import explain  # noqa: E402 - the command modules import this one lazily
+from policy.web.command import serve  # noqa: E402 - the assessors' page; its imports wait for the extra
 
 cli.add_command(explain)
+cli.add_command(serve)
 
 if __name__ == "__main__":  # `python -m policy.cli.main`, as the console script runs it
     cli()

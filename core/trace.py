@@ -18,7 +18,7 @@ Chinese or English (``policy explain``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -102,6 +102,44 @@ def explain(*, industry: Any, raw: Mapping[str, Any], record: Any, result: Any, 
         "counts_toward": [{"key": list(t.key), "month": f"{t.on.year:04d}-{t.on.month:02d}"} for t in tallies],
     }
     return out
+
+
+def trace_ticket(engine: Any, rows: Callable[[], Iterable[Any]], ticket_id: str, period: Any = None,
+                 roster: list[Mapping[str, Any]] | None = None) -> Any:
+    """Evaluate every row as ``policy evaluate`` would (period rules need every ticket) and
+    return the trace of ``ticket_id`` with the period consequences it counts toward; the
+    :class:`~policy.core.model.RecordError` where that ticket was rejected; None where no row
+    has it. ``rows`` is called once per pass (rules on earlier tickets read the input twice)."""
+    from .model import RecordError, as_dict
+
+    ticket_id = ticket_id.strip()
+    engine.explaining = frozenset({ticket_id})
+    if engine.needs_history:
+        engine.remember(rows())
+    found = None
+    for r in engine.evaluate(rows()):
+        if r.id == ticket_id:
+            found = r
+    if found is None or isinstance(found, RecordError):
+        return found
+    trace = dict(found.trace)
+    trace["period"] = [
+        as_dict(item, engine.articles) for item in engine.period_consequences(period, roster)
+        if _counts_toward(trace, item)
+    ]
+    return trace
+
+
+def _counts_toward(trace: Mapping[str, Any], item: Any) -> bool:
+    """A period consequence this ticket counts toward: a party its tallies name, in a period that
+    holds the tally's month."""
+    from .periods import Period
+
+    try:
+        months = {f"{y:04d}-{m:02d}" for y, m in Period.parse(item.period).months}
+    except ValueError:
+        return False
+    return any(item.party in t["key"] and t["month"] in months for t in trace["counts_toward"])
 
 
 def _fields(parser: Any, raw: Mapping[str, Any], record: Any) -> list[dict[str, Any]]:

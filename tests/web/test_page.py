@@ -1,0 +1,400 @@
+"""The page gives what `policy evaluate` gives, and keeps users, files and markup apart."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from policy.cli.main import cli
+
+from pagekit import AS_OF, CONFIG, EXAMPLES, csv_to_xlsx, run, summary_of, upload, wait_for
+
+
+def cli_outputs(folder: Path, inputs: list[str], *extra: str) -> dict[str, bytes]:
+    """`policy evaluate` run in a folder holding the inputs under the names the page stores them by."""
+    out = {}
+    for fmt in ("json", "csv", "xlsx"):
+        result = CliRunner().invoke(cli, ["evaluate", *inputs, "--config", str(CONFIG), "--as-of", AS_OF,
+                                          *extra, "--output", str(folder / f"cli.{fmt}")])
+        assert result.exit_code in (0, 1), result.output
+        out[fmt] = (folder / f"cli.{fmt}").read_bytes()
+    return out
+
+
+def workbook_parts(data: bytes) -> dict[str, bytes]:
+    """A workbook's parts; docProps/core.xml holds the time xlsxwriter made it, which differs run to run
+    even for the command line itself, so it is left out."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+
+
+@pytest.fixture
+def example_xlsx(tmp_path) -> Path:
+    return csv_to_xlsx(EXAMPLES / "tickets.csv", tmp_path / "三月工单.xlsx")
+
+
+def test_summary_and_downloads_equal_the_command_line(client, example_xlsx, tmp_path, monkeypatch):
+    roster = (EXAMPLES / "roster.csv").read_bytes()
+    path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())], roster=("名册.csv", roster), period="2026-03")
+    page = client.get(path)
+    assert page.status_code == 200
+
+    folder = tmp_path / "cli"
+    folder.mkdir()
+    (folder / "upload-1.xlsx").write_bytes(example_xlsx.read_bytes())
+    (folder / "roster.csv").write_bytes(roster)
+    monkeypatch.chdir(folder)
+    expected = cli_outputs(folder, ["upload-1.xlsx"], "--period", "2026-03", "--roster", "roster.csv")
+    document = json.loads(expected["json"])
+
+    assert summary_of(page.text) == document["summary"] == {"records": 12, "evaluated": 12, "rejected": 0}
+    downloads = {fmt: client.get(f"{path}/download/{fmt}") for fmt in ("json", "csv", "xlsx")}
+    assert downloads["json"].content == expected["json"]
+    assert downloads["csv"].content == expected["csv"]
+    assert workbook_parts(downloads["xlsx"].content) == workbook_parts(expected["xlsx"])
+    assert downloads["xlsx"].headers["content-disposition"].endswith('filename="policy-results.xlsx"')
+    # the period section (P1-28's pay deductions over the roster) is on the page too
+    assert "P1-28" in page.text and len(document["period"]) > 0
+
+
+def test_totals_by_person_are_the_sums_of_the_result_document(client, example_xlsx, tmp_path, monkeypatch):
+    path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())])
+    page = client.get(path).text
+    folder = tmp_path / "cli"
+    folder.mkdir()
+    (folder / "upload-1.xlsx").write_bytes(example_xlsx.read_bytes())
+    monkeypatch.chdir(folder)
+    document = json.loads(cli_outputs(folder, ["upload-1.xlsx"])["json"])
+    fines = [x for r in document["results"] for x in r["consequences"] if x["party"] == "赵六" and x["kind"] == "fine"]
+    assert fines, "the example names 赵六 in a fine"
+    row = re.search(r'>赵六</a></td>\s*<td>责任人（responsible_person）</td><td>罚款（fine）</td>'
+                    r'<td>(\d+)</td><td>(\d+)</td>\s*<td>([\d.]+)</td>\s*<td>([\d.]+)</td>', page)
+    assert row is not None, "赵六's fines are in the totals"
+    assert int(row.group(1)) == len(fines)
+    assert float(row.group(3)) == sum(x["min"] for x in fines)
+    assert float(row.group(4)) == sum(x["max"] for x in fines)
+
+
+def test_filter_to_one_person_lists_only_their_tickets(client, example_xlsx, tmp_path, monkeypatch):
+    path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())])
+    folder = tmp_path / "cli"
+    folder.mkdir()
+    (folder / "upload-1.xlsx").write_bytes(example_xlsx.read_bytes())
+    monkeypatch.chdir(folder)
+    document = json.loads(cli_outputs(folder, ["upload-1.xlsx"])["json"])
+    theirs = [r["id"] for r in document["results"] if any(x["party"] == "李四" for x in r["consequences"])]
+    assert theirs
+
+    everyone = re.findall(r'class="ticket"[^>]*>([^<]+)<', client.get(path).text)
+    assert len(everyone) == 12
+    page = client.get(path, params={"person": "李四"}).text
+    assert re.findall(r'class="ticket"[^>]*>([^<]+)<', page) == theirs
+    assert f"共 {len(theirs)} 条" in page
+    # a status and a rule filter narrow the same way: breached P1-14 (dispatch later than one hour)
+    late = [r["id"] for r in document["results"]
+            if any(d["rule"] == "P1-14" and d["status"] == "breached" for d in r["deadlines"])]
+    breached = [r["id"] for r in document["results"] if any(d["status"] == "breached" for d in r["deadlines"])]
+    assert re.findall(r'class="ticket"[^>]*>([^<]+)<', client.get(path, params={"status": "breached"}).text) == breached
+    p114 = [r["id"] for r in document["results"] if any(d["rule"] == "P1-14" for d in r["deadlines"])
+            or any(x["rule"] == "P1-14" for x in r["consequences"])]
+    found = re.findall(r'class="ticket"[^>]*>([^<]+)<', client.get(path, params={"status": "breached", "rule": "P1-14"}).text)
+    assert found == late and set(late) < set(breached) & set(p114)
+
+
+def test_a_bad_file_lists_each_rejected_row_with_what_to_fix(client):
+    path = run(client, [("坏数据.csv", (EXAMPLES / "bad_tickets.csv").read_bytes())])
+    page = client.get(path).text
+    assert summary_of(page) == {"records": 5, "evaluated": 1, "rejected": 4}
+    errors = page.split('id="errors"')[1].split("</section>")[0]
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", errors)
+    assert [(f, int(r), i, fld) for f, r, i, fld, _ in rows] == [
+        ("坏数据.csv", 3, "PS-102", "received_at"), ("坏数据.csv", 4, "PS-103", "category"),
+        ("坏数据.csv", 5, "PS-104", "category"), ("坏数据.csv", 6, "PS-105", "verified"),
+    ]
+    assert "expected e.g. 2026-03-02 10:00" in rows[0][4]
+
+
+def test_a_bad_workbook_names_the_file_as_the_user_named_it(client, tmp_path):
+    workbook = csv_to_xlsx(EXAMPLES / "bad_tickets.csv", tmp_path / "坏数据.xlsx")
+    path = run(client, [(workbook.name, workbook.read_bytes())])
+    page = client.get(path).text
+    errors = page.split('id="errors"')[1].split("</section>")[0]
+    assert errors.count("<td>坏数据.xlsx") == 4 and "upload-1" not in errors
+
+
+def test_an_unreadable_upload_fails_the_job_with_its_reason(client):
+    path = run(client, [("broken.xlsx", b"not a workbook")])
+    status = client.get(path + "/status").json()
+    assert status["state"] == "failed"
+    assert "broken.xlsx" in status["message"] and "upload-1" not in status["message"]
+    assert "broken.xlsx" in client.get(path).text
+
+
+def test_a_ticket_opens_its_whole_result_citing_each_rule(client, example_xlsx):
+    path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())])
+    link = re.search(r'class="ticket" href="([^"]+)">PS-002<', client.get(path, params={"person": "李四"}).text).group(1)
+    page = client.get(link.replace("&amp;", "&")).text
+    assert '<span id="ticket-id">PS-002</span>' in page
+    assert "P1-24.3.1.1" in page and "第二十四条(三)1(1)" in page and "P1-25" in page  # the fine, doubled by P1-25
+    assert "超时（breached）" in page  # dispatched at 18:30 for a 18:00 due
+    assert f'<a href="{path}?person=' in page  # back to the filtered list it came from
+
+
+def test_the_back_link_stays_on_the_job(client, example_xlsx):
+    path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())])
+    for back in ("javascript:alert(1)", "https://example.com/", "//example.com/jobs"):
+        page = client.get(path + "/tickets/1", params={"back": back}).text
+        assert f'<a href="{path}">' in page and back not in page
+
+
+def test_a_post_without_the_csrf_token_is_refused(client, app, example_xlsx):
+    response = upload(client, [(example_xlsx.name, example_xlsx.read_bytes())], csrf="0" * 64)
+    assert response.status_code == 403
+    assert app.state.jobs.jobs == {}
+    assert list(app.state.jobs.root.iterdir()) == []
+
+
+def test_another_browser_cannot_see_a_job(client, app, example_xlsx):
+    path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())])
+    from starlette.testclient import TestClient
+
+    other = TestClient(app)
+    assert other.get(path).status_code == 404
+    assert other.get(path + "/download/json").status_code == 404
+
+
+def test_the_token_guards_every_request(monkeypatch):
+    from starlette.testclient import TestClient
+
+    from policy.web.app import create_app
+
+    monkeypatch.delenv("POLICY_CONFIG", raising=False)
+    app = create_app(str(CONFIG), token="s3cret")
+    with TestClient(app) as c:
+        assert c.get("/").status_code == 401
+        assert c.get("/static/app.js").status_code == 401
+        assert c.post("/jobs").status_code == 401
+        assert c.get("/", params={"token": "wrong"}).status_code == 401
+        assert c.get("/", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+        assert c.get("/", params={"token": "s3cret"}).status_code == 200
+        assert c.get("/").status_code == 200  # the cookie set by the first visit carries it
+
+
+def test_client_file_names_never_reach_the_disk(client, app, tmp_path):
+    body = (EXAMPLES / "tickets.csv").read_bytes()
+    evil = "../../../../tmp/<b>evil</b>.csv"
+    path = run(client, [(evil, body), ("..\\..\\x.csv", body)])
+    job = app.state.jobs.jobs[path.rsplit("/", 1)[1]]
+    assert sorted(p.name for p in job.folder.iterdir() if p.name.startswith("upload")) == ["upload-1.csv", "upload-2.csv"]
+    assert not Path("/tmp/<b>evil</b>.csv").exists()
+    page = client.get(path).text
+    assert "&lt;b&gt;evil&lt;/b&gt;" in page and "<b>evil</b>" not in page
+    # the second file repeats the first one's ids: each repeat is rejected, none dropped
+    assert summary_of(page) == {"records": 24, "evaluated": 12, "rejected": 12}
+
+
+def test_ticket_values_are_escaped(client, tmp_path):
+    text = (EXAMPLES / "tickets.csv").read_text(encoding="utf-8").replace("PS-001", "<script>alert(1)</script>")
+    path = run(client, [("t.csv", text.encode())])
+    page = client.get(path).text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert" not in page
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_stored(monkeypatch):
+    from starlette.testclient import TestClient
+
+    from policy.web.app import create_app
+
+    monkeypatch.delenv("POLICY_CONFIG", raising=False)
+    app = create_app(str(CONFIG), max_upload_mb=1)
+    with TestClient(app) as c:
+        big = b"x" * (2**20 + 1)
+        response = upload(c, [("big.csv", big)])
+        assert response.status_code == 413
+        assert "1 MB" in response.text
+        assert list(app.state.jobs.root.iterdir()) == []
+        just_under = (EXAMPLES / "tickets.csv").read_bytes()
+        assert upload(c, [("t.csv", just_under)]).status_code == 303
+
+
+def test_a_wrong_file_type_is_refused_by_name(client, app):
+    response = upload(client, [("notes.txt", b"hello")])
+    assert response.status_code == 400
+    assert "notes.txt" in response.text and ".xlsx" in response.text
+    assert app.state.jobs.jobs == {}
+
+
+def test_jobs_are_deleted_after_the_timeout_and_at_shutdown(app, example_xlsx):
+    import time
+
+    from starlette.testclient import TestClient
+
+    with TestClient(app) as c:
+        path = run(c, [(example_xlsx.name, example_xlsx.read_bytes())])
+        jobs = app.state.jobs
+        job = jobs.jobs[path.rsplit("/", 1)[1]]
+        assert oct(jobs.root.stat().st_mode & 0o777) == "0o700"
+        assert jobs.expire(now=job.expires - 1) == 0 and job.folder.exists()
+        c.get(path + "/download/csv")
+        assert job.expires <= time.time() + 10 * 60  # a download shortens the hour to ten minutes
+        assert jobs.expire(now=job.expires) == 1
+        assert not job.folder.exists()
+        assert c.get(path).status_code == 404
+        run(c, [(example_xlsx.name, example_xlsx.read_bytes())])
+        root = jobs.root
+    assert not root.exists()
+
+
+def test_the_page_speaks_chinese_first_and_english_on_the_switch(client):
+    assert "上传工单" in client.get("/").text
+    assert "Upload tickets" in client.get("/", params={"lang": "en"}).text
+    assert "Upload tickets" in client.get("/").text  # the choice is remembered
+
+
+def test_the_config_overrides_are_listed_with_their_rule(tmp_path, monkeypatch):
+    from starlette.testclient import TestClient
+
+    from policy.web.app import create_app
+
+    monkeypatch.delenv("POLICY_CONFIG", raising=False)
+    config = tmp_path / "policy.toml"
+    config.write_text(CONFIG.read_text(encoding="utf-8").replace("dispatch_hours = 1", "dispatch_hours = 2"), encoding="utf-8")
+    with TestClient(create_app(str(config))) as c:
+        page = c.get("/").text
+    assert re.search(r"<td>dispatch_hours</td><td>2</td><td>1</td><td>P1-14</td><td>第十四条</td><td>hours from acceptance", page)
+    with TestClient(create_app(str(CONFIG))) as c:
+        assert "全部参数为办法原值" in c.get("/").text
+
+
+def test_jobs_beyond_the_running_limit_wait_their_turn(monkeypatch, example_xlsx):
+    from starlette.testclient import TestClient
+
+    from policy.web.app import create_app
+    from policy.web.jobs import Job
+
+    class Busy:  # a job of another user, still evaluating
+        alive = True
+
+        def is_alive(self):
+            return self.alive
+
+    monkeypatch.delenv("POLICY_CONFIG", raising=False)
+    app = create_app(str(CONFIG), max_running=1)
+    with TestClient(app) as c:
+        jobs = app.state.jobs
+        other_id, other_folder = jobs.new_folder()
+        other = Job(id=other_id, session="someone else", folder=other_folder, uploads=[], roster=None,
+                    as_of=None, period=None, process=Busy())
+        jobs.jobs[other_id] = other
+        response = upload(c, [(example_xlsx.name, example_xlsx.read_bytes())])
+        path = response.headers["location"]
+        status = c.get(path + "/status").json()
+        assert status["state"] == "running" and status["queued"] == 1
+        assert "排队中" in c.get(path).text
+        assert jobs.jobs[path.rsplit("/", 1)[1]].process is None  # not started while the other runs
+        other.process.alive = False
+        page_path = wait_for(c, path)
+        assert summary_of(c.get(page_path).text) == {"records": 12, "evaluated": 12, "rejected": 0}
+
+
+
+def test_pages_of_fifty_in_input_order_filtered_or_not(client):
+    lines = (EXAMPLES / "tickets.csv").read_text(encoding="utf-8").splitlines()
+    rows = [line.replace("PS-0", f"R{copy:02d}-", 1) for copy in range(10) for line in lines[1:]]
+    path = run(client, [("many.csv", ("\n".join([lines[0], *rows]) + "\n").encode())])
+    ids = [row.split(",", 1)[0] for row in rows]
+    assert len(ids) == 120
+
+    def listed(**params):
+        page = client.get(path, params=params).text
+        return re.findall(r'class="ticket"[^>]*>([^<]+)<', page), page
+
+    first, page = listed()
+    assert first == ids[:50] and "第 1 / 3 页，共 120 条" in page
+    assert listed(page=2)[0] == ids[50:100]
+    third, page = listed(page=3)
+    assert third == ids[100:] and "第 3 / 3 页" in page and "下一页" not in page
+    assert listed(page=4)[0] == []
+    theirs = [row.split(",", 1)[0] for row in rows if ",李四," in row]
+    assert len(theirs) == 10
+    assert listed(person="李四")[0] == theirs
+    late = listed(person="李四", status="breached", rule="P1-14")[0]
+    assert late == theirs  # 李四's PS-002 was dispatched late each time (P1-14)
+    assert listed(person="李四", status="met", rule="P1-14")[0] == []  # P1-14 was not met, though P1-15b was
+    assert listed(person="李四", status="met", rule="P1-15b")[0] == theirs
+
+
+class Child:
+    """A job's process as the server sees it: alive or not, with an exit code."""
+
+    def __init__(self, alive: bool, exitcode: int | None = None):
+        self.alive, self.exitcode = alive, exitcode
+
+    def is_alive(self):
+        return self.alive
+
+
+def test_a_download_is_served_only_once_whole(client, app, example_xlsx):
+    from policy.web import engine
+
+    path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())])
+    job = app.state.jobs.jobs[path.rsplit("/", 1)[1]]
+    done = engine.read_status(job.folder)
+    engine._write_status(job.folder, {**done, "pending": ["xlsx", "csv"]})
+    job.process = Child(alive=True)  # the second pass still writing
+    response = client.get(path + "/download/xlsx")
+    assert response.status_code == 409 and "still being written" in response.text
+    assert client.get(path + "/download/json").status_code == 200
+    page = client.get(path).text
+    assert 'id="download-xlsx"' not in page and "xlsx (正在生成，稍候)" in page
+    job.process = Child(alive=False, exitcode=-9)  # killed in the second pass: the results stand
+    assert client.get(path + "/status").json() == {**done, "pending": [], "unwritten": ["xlsx", "csv"]}
+    assert client.get(path + "/download/csv").status_code == 409
+    assert summary_of(client.get(path).text) == {"records": 12, "evaluated": 12, "rejected": 0}
+
+
+def test_a_job_whose_process_died_says_so(client, app, example_xlsx):
+    path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())])
+    job = app.state.jobs.jobs[path.rsplit("/", 1)[1]]
+    (job.folder / "status.json").unlink()  # as if it died before its first word
+    job.process = Child(alive=False, exitcode=-9)
+    status = client.get(path + "/status").json()
+    assert status == {"state": "failed", "message": "the evaluation stopped (exit code -9)"}
+
+
+def test_an_upload_that_does_not_say_its_length_is_refused(client, app):
+    csrf = client.get("/").text.split('name="csrf" value="')[1].split('"')[0]
+
+    def body():
+        yield b"--x\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + csrf.encode() + b"\r\n--x--\r\n"
+
+    response = client.post("/jobs", content=body(), headers={"content-type": "multipart/form-data; boundary=x"})
+    assert response.status_code == 411
+    assert app.state.jobs.jobs == {}
+
+
+def test_a_file_with_no_tickets_gives_an_empty_page_not_an_error(client):
+    header = (EXAMPLES / "tickets.csv").read_text(encoding="utf-8").splitlines()[0] + "\n"
+    path = run(client, [("empty.csv", header.encode())])
+    page = client.get(path)
+    assert page.status_code == 200
+    assert summary_of(page.text) == {"records": 0, "evaluated": 0, "rejected": 0}
+    assert "第 1 / 1 页，共 0 条" in page.text
+
+
+def test_the_delete_button_removes_the_job_and_its_uploads(client, app, example_xlsx):
+    path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())])
+    job = app.state.jobs.jobs[path.rsplit("/", 1)[1]]
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', client.get(path).text).group(1)
+    assert client.post(path + "/delete", data={"csrf": "forged"}).status_code == 403
+    assert job.folder.exists()
+    response = client.post(path + "/delete", data={"csrf": csrf}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    assert not job.folder.exists() and client.get(path).status_code == 404

@@ -1,0 +1,329 @@
+"""The page's only door into the engine, the readers and the writers.
+
+Everything the page knows about evaluating goes through the functions here, so that when
+the command line's pieces move (the engine setup, the readers, the writers, the explain
+trace) only this module is re-pointed. The page adds no rule of its own: a job runs the
+same :class:`~policy.core.pipeline.Engine` and the same writers as ``policy evaluate``, so
+its downloads are byte-identical to the command line's for the same inputs, config and
+evaluation time.
+
+A job runs in a child process whose working directory is the job's private folder, and the
+inputs are named there as the page stored them (``upload-1.xlsx``), so that the result
+document names the same sources as ``policy evaluate upload-1.xlsx`` run in that folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import traceback
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from policy.core.model import PeriodConsequence, RecordError, Result, as_dict
+
+# The files a finished job leaves in its folder: the downloads, and the index the page reads.
+DOWNLOADS = {"xlsx": "results.xlsx", "csv": "results.csv", "json": "results.json"}
+INDEX = "index.sqlite"
+STATUS = "status.json"
+JOB = "job.json"  # what the job was run with (evaluation time fixed), for its explanations
+
+# Roles that name a unit (a section, a department) rather than a person, for the unit filter.
+UNIT_ROLES = frozenset({"unit", "department", "section", "quality_department"})
+
+PROGRESS_EVERY = 2000  # records between two progress notes
+
+
+def load_setup(config_path: str | None):
+    """The config and plugins, exactly as ``policy evaluate`` loads them."""
+    from policy.cli.main import load_engine_setup
+
+    return load_engine_setup(config_path)
+
+
+def enabled_regulations(config, plugins) -> list[dict[str, Any]]:
+    """Each enabled regulation with the figures its config overrides (value beside default)."""
+    from policy.core.config import parameters_as_dict
+    from policy.core.regulation import parameter_docs
+
+    out = []
+    for name, params in config.parameters.items():
+        reg = plugins.regulations[name]
+        values = parameters_as_dict(params)
+        overrides = [
+            {**d, "value": values[d["name"]]}
+            for d in parameter_docs(reg.parameters)
+            if values[d["name"]] != d["default"]
+        ]
+        out.append({"name": name, "title": reg.title, "source": reg.source, "overrides": overrides})
+    return out
+
+
+def input_suffixes() -> tuple[str, ...]:
+    """The file name endings the readers accept (.csv, .xlsx, ...)."""
+    from policy.cli.inputs import FORMATS
+
+    return tuple(FORMATS)
+
+
+def ticket_trace(job_dir: Path, ticket_id: str, lang: str) -> str | None:
+    """The same trace as ``policy explain`` for one ticket, from the job's own inputs, config,
+    evaluation time, period and roster (``job.json`` in ``job_dir``, written when the job ran); None
+    where the job has no such record or the ticket was rejected (the page then shows its result).
+
+    It evaluates the job's inputs again, as ``policy explain`` does (period rules need every
+    ticket): seconds for a month's export, in a worker thread of the server.
+    """
+    from policy.core.model import RecordError
+    from policy.core.trace import render, trace_ticket
+
+    try:
+        saved = orjson.loads((job_dir / JOB).read_bytes())
+    except (FileNotFoundError, orjson.JSONDecodeError):
+        return None
+    job = Evaluation(saved["config"], [str(job_dir / name) for name in saved["inputs"]],
+                     str(job_dir / saved["roster"]) if saved["roster"] else None, saved["as_of"], saved["period"])
+    found = trace_ticket(job.engine(), job.rows, ticket_id, job.period, job.roster)
+    if found is None or isinstance(found, RecordError):
+        return None
+    return render(found, "en" if lang == "en" else "zh")
+
+
+class JobFailed(Exception):
+    """An input or option the engine refuses as a whole (what ``policy evaluate`` exits 2 on)."""
+
+
+def _write_status(job_dir: Path, status: dict[str, Any]) -> None:
+    tmp = job_dir / (STATUS + ".tmp")
+    tmp.write_bytes(orjson.dumps(status))
+    os.replace(tmp, job_dir / STATUS)
+
+
+def read_status(job_dir: Path) -> dict[str, Any] | None:
+    try:
+        return orjson.loads((job_dir / STATUS).read_bytes())
+    except (FileNotFoundError, orjson.JSONDecodeError):
+        return None
+
+
+def run_job(job_dir: str, config_path: str | None, inputs: list[str], roster: str | None,
+            as_of: str | None, period: str | None) -> None:
+    """A child process's whole work: evaluate, write the downloads and the index, note the status.
+
+    Two passes, so that the page has its results as soon as the engine has: the first writes the
+    json download and the page's index; the second evaluates the same inputs again at the same
+    evaluation time and writes the csv and the workbook (xlsxwriter's many small writes take
+    several times as long as the engine). Each download appears under its name only once whole.
+    """
+    folder = Path(job_dir)
+    os.chdir(folder)  # sources are named as stored (upload-1.xlsx), as the CLI run there names them
+
+    def note(state: str, **fields: Any) -> None:
+        _write_status(folder, {"state": state, **fields})
+
+    try:
+        job = Evaluation(config_path, inputs, roster, as_of, period)
+        (folder / JOB).write_bytes(orjson.dumps({
+            "config": config_path, "inputs": inputs, "roster": roster,
+            "as_of": job.as_of.isoformat(), "period": period,
+        }))
+        summary = job.write(folder, ("json",), index=True,
+                            progress=lambda n, rejected: note("running", records=n, rejected=rejected))
+    except JobFailed as e:
+        return note("failed", message=str(e))
+    except Exception:  # a bug: keep the traceback for the page, which says where to report it
+        return note("failed", message="internal error (a bug): please report it with the details below",
+                    detail=traceback.format_exc())
+    later = [f for f in DOWNLOADS if f != "json"]
+    note("done", **summary, pending=later)
+    try:
+        job.write(folder, later, index=False)
+    except Exception:  # the results stand; only these downloads are missing, and the page says so
+        return note("done", **summary, pending=[], unwritten=later, detail=traceback.format_exc())
+    note("done", **summary, pending=[])
+
+
+class Evaluation:
+    """``policy evaluate``'s setup for one job: the config, the evaluation time, the period and
+    roster, the inputs; ``write`` runs the engine over the inputs into some of the writers.
+    Paths are relative to the working directory."""
+
+    def __init__(self, config_path: str | None, inputs: list[str], roster: str | None,
+                 as_of: str | None, period: str | None):
+        from policy.cli import inputs as readers
+        from policy.core.config import ConfigError
+        from policy.core.periods import Period
+        from policy.core.records import parse_time
+
+        try:
+            self.config, self.plugins = load_setup(config_path)
+        except ConfigError as e:
+            raise JobFailed(str(e)) from None
+        zone = self.config.zone
+        try:
+            # fixed once, so both passes (and a rerun with --as-of) give the same figures
+            self.as_of = parse_time(as_of, zone, "as_of") if as_of else datetime.now(zone).replace(microsecond=0)
+        except ValueError as e:
+            raise JobFailed(f"evaluation time: {e}") from None
+        try:
+            self.period = Period.parse(period) if period else None
+        except ValueError as e:
+            raise JobFailed(f"period: {e}") from None
+        self.columns = readers.Columns({n: i.parser.by_header for n, i in self.engine().industries.items()})
+        try:
+            self.roster = [cells for _, _, cells in readers.read_roster(roster, self.columns)] if roster else []
+        except readers.InputError as e:
+            raise JobFailed(f"roster: {e}") from None
+        self.inputs = inputs
+
+    def engine(self):
+        from policy.core.pipeline import Engine
+
+        return Engine(self.config, self.plugins, self.as_of)
+
+    def rows(self):
+        """Every input's rows, as ``policy evaluate`` reads them."""
+        from policy.cli import inputs as readers
+
+        for path in self.inputs:
+            yield from readers.read(path, columns=self.columns)
+
+    def write(self, folder: Path, formats: Iterable[str], index: bool,
+              progress: Callable[[int, int], None] = lambda records, rejected: None) -> dict[str, int]:
+        """One pass of the engine, as ``policy evaluate`` makes it, into the writers of ``formats``
+        (the index, if asked for, reads the json writer's bytes: then json is one of them)."""
+        from policy.cli import inputs as readers
+        from policy.cli import outputs
+
+        engine = self.engine()
+        rows = self.rows
+
+        parts = {fmt: folder / (DOWNLOADS[fmt] + ".part") for fmt in formats}
+        with contextlib.ExitStack() as stack:
+            writers = []
+            for fmt, part in parts.items():
+                if fmt == "xlsx":
+                    writers.append(outputs.XlsxWriter(str(part), engine.articles))
+                else:
+                    writers.append(outputs.WRITERS[fmt](stack.enter_context(part.open("wb")), engine.articles))
+            # the JSON writer's bytes of a result are also its document in the index
+            as_json = next((w for w in writers if isinstance(w, outputs.JsonWriter)), None)
+            others = [w for w in writers if w is not as_json]
+            found = Index(folder / INDEX) if index else None
+            stack.callback(lambda: found and found.close())
+            errors: list[RecordError] = []
+            try:
+                if engine.needs_history:
+                    engine.remember(rows())
+                for r in engine.evaluate(rows()):
+                    if isinstance(r, RecordError):
+                        errors.append(r)
+                    else:
+                        rendered = as_json.render(r) if as_json is not None else None
+                        if as_json is not None:
+                            as_json.emit(rendered)
+                        for w in others:
+                            w.result(r)
+                        if found is not None:
+                            found.add(r, rendered)
+                    if engine.records % PROGRESS_EVERY == 0:
+                        progress(engine.records, engine.rejected)
+                period_items = engine.period_consequences(self.period, self.roster)
+                summary = dict(engine.summary)
+                for w in writers:
+                    w.finish(period_items, errors, summary)
+            except readers.InputError as e:
+                raise JobFailed(str(e)) from None
+            if found is not None:
+                found.finish(period_items, errors, engine.articles)
+        for fmt, part in parts.items():
+            os.replace(part, folder / DOWNLOADS[fmt])
+        return summary
+
+
+class Index:
+    """The results as the page reads them: SQLite beside the downloads. Each ticket's result
+    document by its place in the input (``seq``, 1 to N with no gap, so a page of the unfiltered
+    list is a range of seq); one facet row per ticket and status, rule, unit or person, indexed
+    so a filter reads only its own tickets; the period, the errors and the party totals."""
+
+    SCHEMA = """
+    CREATE TABLE tickets (seq INTEGER PRIMARY KEY, doc BLOB);
+    CREATE TABLE facets (kind TEXT, value TEXT, seq INTEGER);
+    CREATE TABLE period (seq INTEGER PRIMARY KEY, doc BLOB);
+    CREATE TABLE errors (seq INTEGER PRIMARY KEY, source TEXT, row INTEGER, id TEXT, field TEXT, message TEXT);
+    CREATE TABLE parties (party TEXT, role TEXT, kind TEXT, tickets INTEGER, period INTEGER,
+                          min REAL, max REAL, open_max INTEGER, steps TEXT);
+    """
+
+    def __init__(self, path: Path):
+        self.db = sqlite3.connect(path)
+        self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + self.SCHEMA)
+        self.seq = 0
+        self.tickets: list[tuple] = []
+        self.facets: list[tuple] = []
+        self.totals: dict[tuple[str, str, str], list] = {}
+
+    def add(self, result: Result, rendered: bytes) -> None:
+        """One ticket, from its result object and the JSON writer's bytes of it."""
+        self.seq += 1
+        seq = self.seq
+        facets = {("status", d.status) for d in result.deadlines}
+        facets.update(("rule", d.rule) for d in result.deadlines)
+        facets.update(("rule_status", f"{d.rule} {d.status}") for d in result.deadlines)  # status under that rule
+        facets.update(("rule", r) for r in result.classification.rules)
+        if result.appeal.status != "none" and result.appeal.rule:
+            facets.add(("rule", result.appeal.rule))
+        for x in result.consequences:
+            facets.add(("rule", x.rule))
+            if x.party:
+                facets.add(("unit" if x.role in UNIT_ROLES else "person", x.party))
+            self._total(x, "tickets")
+        self.facets.extend((kind, value, seq) for kind, value in facets)
+        self.tickets.append((seq, rendered.lstrip(b"\n")))
+        if len(self.tickets) >= 5000:
+            self._flush()
+
+    def _total(self, x: Any, column: str) -> None:
+        key = (x.party or "", x.role, x.kind)
+        t = self.totals.get(key)
+        if t is None:
+            t = self.totals[key] = [0, 0, None, None, False, set()]  # None: no amount (refer, criticism)
+        t[0 if column == "tickets" else 1] += 1
+        for i, v in ((2, x.min), (3, x.max)):
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                t[i] = (t[i] or 0) + v
+            elif isinstance(v, str):
+                t[5].add(v)  # a sanction's ladder step
+        if x.max is None and x.min is not None:
+            t[4] = True  # a rule sets only a minimum: the total has no upper bound
+
+    def _flush(self) -> None:
+        self.db.executemany("INSERT INTO tickets VALUES (?,?)", self.tickets)
+        self.db.executemany("INSERT INTO facets VALUES (?,?,?)", self.facets)
+        self.tickets.clear()
+        self.facets.clear()
+
+    def finish(self, period: list[PeriodConsequence], errors: list[RecordError], articles: dict[str, str]) -> None:
+        self._flush()
+        for i, p in enumerate(period, 1):
+            self._total(p, "period")
+            self.db.execute("INSERT INTO period VALUES (?,?)", (i, orjson.dumps(as_dict(p, articles))))
+        self.db.executemany("INSERT INTO errors VALUES (?,?,?,?,?,?)",
+                            [(i, e.source, e.row, e.id, e.field, e.message) for i, e in enumerate(errors, 1)])
+        self.db.executemany(
+            "INSERT INTO parties VALUES (?,?,?,?,?,?,?,?,?)",
+            [(*k, t[0], t[1], t[2], t[3], int(t[4]), " ".join(sorted(t[5]))) for k, t in self.totals.items()],
+        )
+        self.db.executescript("CREATE INDEX facet ON facets (kind, value, seq);"
+                              "CREATE TABLE facet_values AS SELECT kind, value, count(*) AS n FROM facets GROUP BY kind, value;")
+        self.db.commit()
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()

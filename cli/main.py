@@ -208,13 +208,18 @@ def load_engine_setup(config_path: str | None) -> tuple[config_mod.Config, Plugi
 @click.option("--as-of", metavar="TIME", help="Evaluation time deciding open versus overdue (default: now).")
 @click.option("--period", metavar="P", help="Period for period rules: 2026, 2026-H1, 2026-Q3, 2026-10.")
 @click.option("--roster", type=click.Path(dir_okay=False), metavar="FILE", help="Staff roster for period rules that need everyone.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv", "xlsx"]), help="Output format (xlsx needs --output).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv", "xlsx", "summary"]),
+              help="Output format (xlsx needs --output); summary: the 考核汇总 table, per party and period.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Labels for people in csv, xlsx, table, summary (default zh, or [policy] lang).")
+@click.option("--encoding", type=click.Choice(["utf-8-sig", "utf-8", "gb18030"]), help="csv only: default utf-8-sig (UTF-8 with BOM, for Excel).")
+@click.option("--summary-by", type=click.Choice(["person", "unit", "section", "department"]), default="person", show_default=True,
+              help="Whom the 考核汇总 totals: each charged party, or the tickets' unit, section or department.")
 @click.option("--sheet", metavar="S", help="Spreadsheet sheet: its name or its number from 1 (default the first).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), metavar="FILE", help="Write here instead of standard output.")
 @click.option("--jobs", "-j", default="auto", show_default=True, metavar="N|auto",
               help="Worker processes (auto: one per CPU for inputs of 32 MiB or more, else 1); the output is the same for any N.")
 @click.option("--quiet", "-q", is_flag=True, help="No warnings or progress on standard error.")
-def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, output, quiet) -> None:
+def evaluate(inputs, config_path, as_of, period, roster, fmt, lang, encoding, summary_by, sheet, jobs, output, quiet) -> None:
     """Evaluate complaint records (CSV, JSON, JSON Lines, .xlsx/.xls/.ods; - reads JSON Lines from stdin).
 
     Exit status: 0 all records evaluated; 1 some rejected (the rest still written);
@@ -267,6 +272,15 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, outpu
 
     if fmt == "xlsx" and not output:
         _fail("--format xlsx writes a workbook: name it with --output FILE.xlsx")
+    if encoding is not None and fmt != "csv":
+        _fail(f"--encoding is for csv output; {fmt} is always UTF-8")
+    from policy.core.labels import Labels
+    from policy.core.run import run_section
+
+    presentation = outputs.Presentation(
+        Labels(plugins.regulations, lang or config.policy.lang or "zh"), config.policy.timezone,
+        run_section(config, {n: i.version for n, i in plugins.info.items()}, plugins.regulations, as_of_time, period, inputs),
+        encoding or "utf-8-sig", summary_by)
 
     engine = Engine(config, plugins, as_of_time)
     headers = frozenset(h for i in engine.industries.values() for h in i.parser.by_header) | {"industry", "行业"}
@@ -288,12 +302,12 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, outpu
         out = open(output, "wb") if output else sys.stdout.buffer
     errors = []
     try:
-        writer = outputs.WRITERS[fmt](out, engine.articles)
+        writer = outputs.WRITERS[fmt](out, engine.articles, presentation)
         if jobs > 1:
             from policy.cli import jobs as parallel
 
             chunks = parallel.chunks_of(inputs, sheet=sheet, headers=headers)
-            results = parallel.evaluate(engine, str(config.path), chunks, rows, jobs, type(writer) if writer.renders else None)
+            results = parallel.evaluate(engine, str(config.path), chunks, rows, jobs, outputs.renderer(writer) if writer.renders else None)
         else:
             if engine.needs_history:
                 engine.remember(rows())

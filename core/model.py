@@ -50,7 +50,7 @@ SANCTION_LADDER = (
     "dismissal",  # 开除
 )
 
-DEADLINE_STATUSES = ("met", "breached", "open", "overdue", "not_applicable")
+DEADLINE_STATUSES = ("met", "breached", "open", "overdue", "not_applicable", "unknown")
 APPEAL_STATUSES = ("none", "accepted", "refused")
 
 
@@ -150,6 +150,11 @@ class Result:
     consequences: list[Consequence] = field(factory=list)
     # Where the ticket sits, for period counting: the received time and its parties.
     received_at: datetime | None = None
+    # The ticket's own context, so a result row can be checked on its own (not in the JSON document).
+    unit: str | None = None
+    person: str | None = None
+    section: str | None = None
+    department: str | None = None
 
 
 @frozen

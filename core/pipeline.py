@@ -205,7 +205,8 @@ class Engine:
             )
             for c in answer or ()
         ]
-        result = Result(record.id, industry.name, classification, deadlines, appeal, consequences, record.received_at)
+        result = Result(record.id, industry.name, classification, deadlines, appeal, consequences, record.received_at,
+                        record.unit, record.person, record.section, record.department)
         for answer in industry.period_facts(record=record, result=result, params=params, calendar=self.calendar):
             for tally in answer or ():
                 industry.ledger.add(tally)

@@ -30,6 +30,9 @@ class Regulation:
     parameters: type  # an attrs class whose fields are made with param()
     summary: str = ""
     hook_api: tuple[int, int] = (1, 1)  # the core hook API versions it supports, inclusive
+    # Labels for people, by vocabulary: {"stage": {"dispatch": "派单"}, "role": {...}, "grade": {...},
+    # "limit": {...}, "rule": {rule id: Chinese title}}; choice fields' choices are labels already.
+    labels: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict, eq=False)
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:

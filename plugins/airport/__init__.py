@@ -9,7 +9,7 @@ from policy.core.hookspecs import hookimpl
 from policy.core.regulation import Regulation
 
 from . import a1
-from .declarations import FIELDS, RULES, Parameters
+from .declarations import FIELDS, LABELS, RULES, Parameters
 
 REGULATION = Regulation(
     name="airport",
@@ -18,6 +18,7 @@ REGULATION = Regulation(
     rules=RULES,
     fields=FIELDS,
     parameters=Parameters,
+    labels=LABELS,
     summary="Airport: class 1 / class 2 / grumble from the attachment's criteria, repeats within three months, "
     "form and handling limits, appeals, committee referrals.",
 )

@@ -67,3 +67,34 @@ class Parameters:
     appeal_working_days: int = param(1, rule="A1-8.1", article="8.1 / 8.2", doc="working days from receiving the form within which an appeal is filed")
     class_1_amount: tuple[int, ...] = param([], rule="A1-10", article="10", doc="yuan [min, max] the committee's assessment of a class-1 complaint; [] refers it without an amount")
     class_2_amount: tuple[int, ...] = param([], rule="A1-10", article="10", doc="yuan [min, max] for a class-2 complaint; [] refers it without an amount")
+
+
+# Labels for people (core/labels.py): the Chinese beside each code the results show.
+LABELS = {
+    "industry": {"airport": "机场"},
+    "grade": GRADES,
+    "stage": {"issue_form": "下发处理单", "handle": "处理完毕"},
+    "role": {"quality_department": "质量管理部门"},
+    "rule": {
+        "A1-3.2": "二次投诉: 同一旅客同一事件三个月内再次投诉",
+        "A1-3.5": "一般性抱怨: 内容性质轻微或无具体对象",
+        "A1-att3.1.1": "一类: 被民航局、管理局、集团或政府通报批评或处分",
+        "A1-att3.1.2": "一类: 媒体负面报道且性质恶劣",
+        "A1-att3.1.3": "一类: 员工与旅客打架或辱骂旅客",
+        "A1-att3.1.4": "一类: 假冒伪劣、偷拿旅客财物或欺诈旅客",
+        "A1-att3.1.5": "一类: 最终赔偿超过5000元",
+        "A1-att3.1.6": "一类: 三个月内同一内容二类投诉第二次及以上",
+        "A1-att3.2.1": "二类: 集团责任的航班延误",
+        "A1-att3.2.2": "二类: 最终赔偿不超过5000元",
+        "A1-att3.2.3": "二类: 员工未按工作标准或流程操作",
+        "A1-att3.2.4": "二类: 员工不耐烦、冷漠或态度粗鲁",
+        "A1-7.1a": "一类: 1个工作日内下发处理单",
+        "A1-7.1b": "一类: 处理单下发后3个工作日内处理完毕(可说明理由延期)",
+        "A1-7.2a": "二类: 1个工作日内下发处理单",
+        "A1-7.2b": "二类: 处理单下发后2个工作日内处理完毕",
+        "A1-8.1": "申诉: 非本部门业务, 1个工作日内退回处理单",
+        "A1-8.2": "申诉: 违反法规、上级规定或与事实不符, 1个工作日内附条款和记录申诉",
+        "A1-9": "质量管理部每月统计投诉和抱怨",
+        "A1-10": "绩效考核委员会对投诉事件进行考核",
+    },
+}

@@ -9,7 +9,7 @@ from policy.core.hookspecs import hookimpl
 from policy.core.regulation import Regulation
 
 from . import g1
-from .declarations import FIELDS, RULES, Parameters
+from .declarations import FIELDS, LABELS, RULES, Parameters
 
 REGULATION = Regulation(
     name="gas",
@@ -18,6 +18,7 @@ REGULATION = Regulation(
     rules=RULES,
     fields=FIELDS,
     parameters=Parameters,
+    labels=LABELS,
     summary="Gas: the transfer-handle-revisit flow as time limits; fines that follow from late stages; repeats doubled.",
 )
 

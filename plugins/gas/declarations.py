@@ -55,3 +55,26 @@ class Parameters:
     overdue_fine: tuple[int, int] = param([100, 500], rule="G1-5.5", article="第五条5", doc="yuan from each responsible person and the department manager")
     monthly_points_per_complaint: float = param(0, rule="G1-5.1", article="第五条1", doc="performance points deducted per complaint and month; the text gives none, 0 = report counts only")
     monthly_points_per_overdue: float = param(0, rule="G1-5.1", article="第五条1", doc="performance points deducted per overdue ticket and month; 0 = report counts only")
+
+
+# Labels for people (core/labels.py): the Chinese beside each code the results show.
+LABELS = {
+    "industry": {"gas": "燃气"},
+    "grade": {"general": "一般"},
+    "stage": {"transfer": "转派工单", "contact_caller": "联系来电人", "handle": "处理完毕",
+              "reply_to_hotline": "回复热线", "revisit": "回访"},
+    "limit": {"immediately": "立即", "no limit set (the text gives none)": "办法未规定时限",
+              "the ticket carries no due time": "工单未载明到期时间", "the ticket's own due time": "工单自身到期时间"},
+    "role": {"clerk": "经办人", "department_manager": "部门经理"},
+    "rule": {
+        "G1-4.1": "综合管理部立即转派工单",
+        "G1-4.2": "责任部门立即联系来电人",
+        "G1-4.3": "工单到期前处理完毕并留存依据",
+        "G1-4.4": "综合管理部回访来电人",
+        "G1-5.1": "每月投诉处理情况纳入各部门绩效考核",
+        "G1-5.2": "转派延误致工单超期, 或处理后未及时回复: 50–100元",
+        "G1-5.3": "内部原因造成不良影响: 部门经理和责任人各100–500元",
+        "G1-5.4": "同一事项再次投诉: 加倍考核",
+        "G1-5.5": "部门拖延处理致工单超期: 责任人和经理100–500元",
+    },
+}

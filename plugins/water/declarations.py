@@ -104,3 +104,36 @@ class Parameters:
     annual_star_other: int = param(1000, rule="W1-5.3.2", article="五(三)2", doc="yuan, the other service posts")
     section_level_min_staff: int = param(5, rule="W1-5.3.3", article="五(三)3", doc="section-level staff from which they have a selection of their own")
     appeal_working_days: int = param(2, rule="W1-6.2", article="六、2", doc="working days from the department receiving the ticket within which it appeals in writing")
+
+
+# Labels for people (core/labels.py): the Chinese beside each code the results show.
+LABELS = {
+    "industry": {"water": "水务"},
+    "stage": {"complete": "工单办结"},
+    "limit": {"the ticket carries no due time": "工单未载明到期时间", "the ticket's own due time": "工单自身到期时间",
+              "the ticket's own limit": "工单自身时限"},
+    "role": {
+        "section_head": "科所负责人",
+        "department": "责任部门",
+        "department_heads_and_deputies": "部门正副职",
+        "quality_department": "质量管理部门",
+    },
+    "rule": {
+        "W1-5.1": "服务考试补考不合格: 当月不得评为称职及以上",
+        "W1-5.2.1a": "每件态度投诉或12345不满意工单: 扣当事人当月500元",
+        "W1-5.2.1b": "个人年度2件态度投诉/内部曝光或2件12345不满意: 年终奖按80%发放(外包解聘), 不得评为称职",
+        "W1-5.2.1c": "未明确责任人: 扣科所负责人每件500元",
+        "W1-5.2.1d": "未明确科所: 扣部门主要领导和分管副职每人每件500元",
+        "W1-5.2.2a": "科所当月同类2件: 扣科所负责人1000元",
+        "W1-5.2.2b": "科所年度累计3个月: 负责人年终奖按80%发放, 不得评为称职",
+        "W1-5.2.3": "部门年度同类5件: 正副职年终奖按80%, 不得评优, 取消先进集体",
+        "W1-5.3.1": "季度服务之星: 连续3个月无投诉, 不超过服务岗位20%",
+        "W1-5.3.2": "年度服务之星: 连续6个月无投诉, 不超过服务岗位20%",
+        "W1-5.3.3": "主管级服务之星: 主管级人员20%; 不足5人与员工同评",
+        "W1-5.3.4": "部门弄虚作假上报: 取消评选",
+        "W1-5.4": "委屈奖: 无过错且受委屈仍坚持优质服务",
+        "W1-6.1": "按热线工单自身时限办结",
+        "W1-6.2": "恶意、不实或无责投诉: 2个工作日内书面申诉",
+        "W1-6.3": "办理中发现营商环境违规: 移交监察室",
+    },
+}

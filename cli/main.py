@@ -125,8 +125,13 @@ def rules(plugin_name: str | None, as_json: bool) -> None:
             click.echo(f"    {r.id:<16}{r.article:<22}{r.title}")
 
 
+def _progress_wanted(quiet: bool, output: str | None, stdout_tty: bool, stderr_tty: bool) -> bool:
+    """A progress line on stderr only when stderr is a terminal the results are not printed on."""
+    return not quiet and stderr_tty and (output is not None or not stdout_tty)
+
+
 def _with_progress(results, engine):
-    """A progress line on a terminal's stderr (rich): records per second and rejected so far."""
+    """A progress line on a terminal's stderr (rich): records read, per second, rejected so far."""
     import time
 
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -136,10 +141,10 @@ def _with_progress(results, engine):
     start = time.monotonic()
     with Progress(*columns, transient=True, refresh_per_second=4) as progress:
         task = progress.add_task("evaluate", total=None, rejected=0, rate=0.0)
-        n = shown = 0
+        shown = 0
         for r in results:
-            n += len(r) if r.__class__ is list else 1  # --jobs: a chunk's rendered results
-            if n - shown >= 1000:
+            n = engine.records  # every record read, rejected ones included (--jobs: chunk by chunk)
+            if n - shown >= 1000 or (n and not shown):
                 shown = n
                 rate = n / max(time.monotonic() - start, 1e-9)
                 progress.update(task, completed=n, rejected=engine.rejected, rate=rate)
@@ -312,7 +317,7 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, lang, encoding, su
             if engine.needs_history:
                 engine.remember(rows())
             results = engine.evaluate(rows())
-        if not quiet and sys.stderr.isatty():
+        if _progress_wanted(quiet, output, sys.stdout.isatty(), sys.stderr.isatty()):
             results = _with_progress(results, engine)
         outputs.write_all(writer, results, errors)
         writer.finish(engine.period_consequences(chosen, roster_rows), errors, engine.summary)

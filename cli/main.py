@@ -106,7 +106,8 @@ def plugins_command(as_json: bool) -> None:
 @cli.command()
 @click.option("--plugin", "plugin_name", metavar="NAME", help="Only this plugin's rules.")
 @click.option("--json", "as_json", is_flag=True)
-def rules(plugin_name: str | None, as_json: bool) -> None:
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the titles.")
+def rules(plugin_name: str | None, as_json: bool, lang: str) -> None:
     """List the rules each plugin declares: id, article, title."""
     plugins = discover()
     _report_failures(plugins)
@@ -116,13 +117,16 @@ def rules(plugin_name: str | None, as_json: bool) -> None:
             _fail(f"--plugin: unknown plugin {plugin_name!r}; available: {', '.join(sorted(regs))}")
         regs = {plugin_name: regs[plugin_name]}
     if as_json:
-        data = {n: [{"id": r.id, "article": r.article, "title": r.title} for r in reg.rules] for n, reg in sorted(regs.items())}
+        data = {n: [{"id": r.id, "article": r.article, "title": r.title,
+                     **({"title_zh": reg.labels["rule"][r.id]} if r.id in reg.labels.get("rule", {}) else {})}
+                    for r in reg.rules] for n, reg in sorted(regs.items())}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     for name, reg in sorted(regs.items()):
         click.echo(f"{name}: {reg.title}")
+        titles = reg.labels.get("rule", {}) if lang == "zh" else {}
         for r in reg.rules:
-            click.echo(f"    {r.id:<16}{r.article:<22}{r.title}")
+            click.echo(f"    {r.id:<16}{r.article:<22}{titles.get(r.id, r.title)}")
 
 
 def _progress_wanted(quiet: bool, output: str | None, stdout_tty: bool, stderr_tty: bool) -> bool:

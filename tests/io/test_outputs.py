@@ -182,3 +182,26 @@ def test_json_keeps_codes_and_ends_with_the_run_section(tickets):
 
     assert run["inputs"] == [{"name": str(tickets), "bytes": tickets.stat().st_size,
                               "sha256": hashlib.sha256(tickets.read_bytes()).hexdigest()}]
+
+
+def test_rules_list_chinese_titles_by_default():
+    zh = CliRunner().invoke(cli, ["rules", "--plugin", "power_supply"]).stdout
+    assert "P1-14" in zh and "工单1小时内传递到相关单位" in zh
+    en = CliRunner().invoke(cli, ["rules", "--plugin", "power_supply", "--lang", "en"]).stdout
+    assert "ticket passed to the unit within 1 hour of acceptance" in en and "工单1小时内" not in en
+    import json
+
+    data = json.loads(CliRunner().invoke(cli, ["rules", "--plugin", "power_supply", "--json"]).stdout)["power_supply"]
+    p14 = next(r for r in data if r["id"] == "P1-14")
+    assert p14["title"] == "ticket passed to the unit within 1 hour of acceptance" and p14["title_zh"] == "工单1小时内传递到相关单位"
+
+
+def test_every_shipped_rule_has_a_chinese_title():
+    from policy.core.plugins import discover
+
+    regulations = discover().regulations
+    for name in ("power_supply", "water", "gas", "airport"):
+        reg = regulations[name]
+        missing = [r.id for r in reg.rules if r.id not in reg.labels.get("rule", {})]
+        assert not missing, f"{name}: {missing}"
+        assert set(reg.labels["rule"]) <= {r.id for r in reg.rules}, name

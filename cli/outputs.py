@@ -17,6 +17,7 @@ Every writer but xlsx and summary turns one result into bytes with ``render`` (n
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -119,8 +120,6 @@ class Writer:
 
 def renderer(writer: Writer) -> Any:
     """What ``--jobs`` workers build their own writer with: the class and its presentation."""
-    import functools
-
     return functools.partial(type(writer), presentation=writer.p)
 
 
@@ -596,7 +595,7 @@ class XlsxWriter(Writer):
             if v is None or v == "":
                 continue
             if isinstance(v, bool):
-                v = "是" if v else "否"
+                v = ("是" if v else "否") if self.zh else ("yes" if v else "no")
             if isinstance(v, datetime):
                 ws.write_datetime(row, c, v.replace(tzinfo=None), self.datetime)
                 size = 16

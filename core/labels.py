@@ -87,7 +87,7 @@ _UNITS = (
     (r"months?", "个月"),
 )
 _LIMIT = re.compile(r"^(?P<pre>at least |within )?(?P<n>\d+(?:\.\d+)?) (?P<unit>" + "|".join(u for u, _ in _UNITS)
-                    + r")(?P<post> before)?$")
+                    + r")(?P<post> before(?: .+)?)?$")
 _FIXED_LIMITS = {"same day": "当日", "24 hours a day": "24小时", "no upper bound": "无上限"}
 
 
@@ -99,8 +99,11 @@ def limit_zh(text: str) -> str | None:
     if m is None:
         return None
     unit = next(zh for pattern, zh in _UNITS if re.fullmatch(pattern, m["unit"]))
-    pre = "至少提前" if m["pre"] == "at least " and m["post"] else ("至少" if m["pre"] == "at least " else "")
-    post = "" if pre.startswith("至少提前") else ("前" if m["post"] else "内" if not pre else "")
+    at_least = m["pre"] == "at least "
+    if m["post"]:  # "N days before" (the outage): notice given that long in advance
+        pre, post = ("至少提前" if at_least else "提前"), ""
+    else:
+        pre, post = ("至少", "") if at_least else ("", "内")
     return f"{pre}{m['n']}{unit}{post}"
 
 

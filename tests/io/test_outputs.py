@@ -142,7 +142,8 @@ def test_amounts_read_with_their_unit(kind, low, high, zh, en):
 @pytest.mark.parametrize(
     ("text", "zh"),
     [("1 hour", "1小时内"), ("1 working day", "1个工作日内"), ("4 working days", "4个工作日内"), ("same day", "当日"),
-     ("at least 7 days before", "至少提前7天"), ("45 minutes", "45分钟内")],
+     ("at least 7 days before", "至少提前7天"), ("7 days before the outage", "提前7天"), ("45 minutes", "45分钟内"),
+     ("the ticket's own limit", None)],
 )
 def test_limits_read_in_chinese(text, zh):
     from policy.core.labels import limit_zh

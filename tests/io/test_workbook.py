@@ -106,18 +106,22 @@ def test_the_summary_sheet_totals_are_the_sum_of_the_consequences(tmp_path, indu
     _, totals = sheet(book, "考核汇总")
     assert totals
     by_key = {(t["责任对象"], t["期间"]): t for t in totals}
-    from policy.core.labels import period_zh
+    from policy.cli.outputs import SUMMARY_KINDS
+    from policy.core.labels import KIND, period_zh
 
     checked = 0
     for (party, period, kind), items in expected.items():
         row = by_key[(party, period if "年" in period else period_zh(period))]
-        if kind == "fine":
-            assert row["罚款 最低"] == sum(lo or 0 for lo, _, _ in items)
+        if kind in SUMMARY_KINDS:
+            name = KIND[kind]
+            assert row[f"{name} 最低"] == sum(lo or 0 for lo, _, _ in items), (party, period, kind)
             if all(hi is not None for _, hi, _ in items):
-                assert row["罚款 最高"] == sum(hi for _, hi, _ in items)
+                assert row[f"{name} 最高"] == sum(hi for _, hi, _ in items), (party, period, kind)
             else:
-                assert row["罚款 最高"] == "无上限"
+                assert row[f"{name} 最高"] == "无上限"
             checked += 1
+        elif kind == "sanction":
+            assert len(row["处分"].split("; ")) == len(items)
         tickets = {t for _, _, t in items if t}
         assert row["工单数"] >= len(tickets)
     assert checked

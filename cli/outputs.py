@@ -37,6 +37,7 @@ from policy.core.run import overridden_by_rule
 FORMATS = ("table", "json", "jsonl", "csv", "xlsx", "summary")
 # Excel's rows per sheet; past it the results go on in sheets 结果 (2), 结果 (3) …
 XLSX_MAX_ROWS = 1_048_576
+WIDTH_SAMPLE = 2000  # column widths are fitted to each sheet's first rows, not measured on every cell
 CSV_ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
 
 _dumps = orjson.dumps
@@ -590,6 +591,7 @@ class XlsxWriter(Writer):
             entry = self._sheet(key, f"{base} ({len(pages) + 1})", entry[1], entry[4])
         ws, keys, row, widths, _ = entry
         row += 1
+        measure = row <= WIDTH_SAMPLE
         cells = values if isinstance(values, list) else [values.get(k) for k in keys]
         for c, v in enumerate(cells):
             if v is None or v == "":
@@ -605,7 +607,8 @@ class XlsxWriter(Writer):
             else:
                 v = str(_joined(v))
                 ws.write_string(row, c, v)
-                size = _width(v)
+                # Chinese is 3 bytes in UTF-8 and 2 columns wide, ASCII 1 and 1.
+                size = (len(v.encode()) + len(v)) // 2 if measure else 0
             if size > widths[c]:
                 widths[c] = size
         entry[2] = row

@@ -512,7 +512,7 @@ def summary_table(s: Summary, label: Labels) -> tuple[list[str], list[list[Any]]
                 low, high = r.total(kind)
                 others.append(f"{label('kind', kind)} {label.amount(kind, low, high)}")
         others += [f"{label('kind', k)} ×{n}" for k, n in sorted(r.others.items())]
-        row += ["; ".join(others) or None, len(r.tickets), r.period_items, ", ".join(sorted(r.rules))]
+        row += ["; ".join(others) or None, r.tickets, r.period_items, ", ".join(sorted(r.rules))]
         rows.append(row)
     return headers, rows
 

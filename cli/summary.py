@@ -27,7 +27,7 @@ SUMMED = ("fine", "bonus_months", "reward", "suspension_months", "pay_deduction"
 
 
 class Row:
-    __slots__ = ("party", "period", "low", "high", "open", "sanctions", "others", "tickets", "period_items", "rules")
+    __slots__ = ("party", "period", "low", "high", "open", "sanctions", "others", "tickets", "last_ticket", "period_items", "rules")
 
     def __init__(self, party: str, period: str):
         self.party = party
@@ -37,7 +37,8 @@ class Row:
         self.open: set[str] = set()  # kinds with no upper bound
         self.sanctions: list[tuple[Any, Any]] = []
         self.others: dict[str, int] = {}  # kinds without a figure: how many
-        self.tickets: set[str] = set()
+        self.tickets = 0  # distinct tickets: a ticket's consequences arrive together
+        self.last_ticket: str | None = None
         self.period_items = 0
         self.rules: set[str] = set()
 
@@ -90,7 +91,9 @@ class Summary:
             party = c.party if self.by == "person" else getattr(result, self.by)
             row = self._row(_name(party), month)
             row.add(c.kind, c.min, c.max, c.rule)
-            row.tickets.add(result.id)
+            if row.last_ticket != result.id:
+                row.last_ticket = result.id
+                row.tickets += 1
 
     def add_period(self, items: Iterable[PeriodConsequence]) -> None:
         for p in items:

@@ -437,7 +437,7 @@ class TableWriter(Writer):
             w(f"    {s(c.reason)}\n")
         due_word = "到期" if zh else "due"
         for d in result.deadlines:
-            w(f"    {_pad(L('status', d.status), 14)}{_pad(L('stage', d.stage, ind), 18)}"
+            w(f"    {_pad(L('status', d.status), 14)}{_pad(L('stage', d.stage, ind), 23)}"
               f"{due_word} {_pad(self._time(d.due), 24)}{self._cite(d.rule)}\n")
         a = result.appeal
         if a.status != "none":

@@ -283,13 +283,7 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, lang, encoding, su
         _fail("--format xlsx writes a workbook: name it with --output FILE.xlsx")
     if encoding is not None and fmt != "csv":
         _fail(f"--encoding is for csv output; {fmt} is always UTF-8")
-    from policy.core.labels import Labels
-    from policy.core.run import run_section
-
-    presentation = outputs.Presentation(
-        Labels(plugins.regulations, lang or config.policy.lang or "zh"), config.policy.timezone,
-        run_section(config, {n: i.version for n, i in plugins.info.items()}, plugins.regulations, as_of_time, period, inputs),
-        encoding or "utf-8-sig", summary_by)
+    presentation = outputs.presentation_of(config, plugins, as_of_time, period, inputs, lang, encoding, summary_by)
 
     engine = Engine(config, plugins, as_of_time)
     headers = frozenset(h for i in engine.industries.values() for h in i.parser.by_header) | {"industry", "行业"}

@@ -70,6 +70,18 @@ class Presentation:
         return self._by_rule.get(rule or "", [])
 
 
+def presentation_of(config: Any, plugins: Any, as_of: datetime, period: str | None, inputs: Iterable[str],
+                    lang: str | None = None, encoding: str | None = None, summary_by: str = "person") -> Presentation:
+    """A run's presentation: ``--lang`` else the config's ``[policy] lang`` else Chinese; the run section."""
+    from policy.core.run import run_section
+
+    versions = {name: info.version for name, info in plugins.info.items()}
+    return Presentation(
+        Labels(plugins.regulations, lang or config.policy.lang or "zh"), config.policy.timezone,
+        run_section(config, versions, plugins.regulations, as_of, period, inputs), encoding or "utf-8-sig", summary_by,
+    )
+
+
 def safe_cell(value: Any) -> Any:
     """Text a spreadsheet would run as a formula (=, +, -, @) is kept as text."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):

@@ -43,7 +43,7 @@ KIND = {
     "criticism": "通报批评",
     "rectification": "限期整改",
     "refer": "人工认定",
-    "score": "扣分",
+    "score": "评分",
     "pay_deduction": "绩效工资扣款",
 }
 SANCTION = {

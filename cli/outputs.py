@@ -470,7 +470,7 @@ class TableWriter(Writer):
                 count = ""
                 if p.count is not None:
                     count = f"  (计 {p.count} 件)" if zh else f"  ({p.count} counted)"
-                w(f"    {_pad(self.label('period', p.period), 14)}{self._figure(p, None)}{count}\n")
+                w(f"    {_pad(self.label('period', p.period), 14)}{self._figure(p, self.label.rule_industry.get(p.rule))}{count}\n")
                 if p.note:
                     w(f"{'':<18}{printable(p.note)}\n")
         if errors:

@@ -206,3 +206,15 @@ def test_every_shipped_rule_has_a_chinese_title():
         missing = [r.id for r in reg.rules if r.id not in reg.labels.get("rule", {})]
         assert not missing, f"{name}: {missing}"
         assert set(reg.labels["rule"]) <= {r.id for r in reg.rules}, name
+
+
+def test_table_labels_the_roles_of_period_items():
+    import re
+
+    water = Path(__file__).resolve().parents[2] / "examples" / "water"
+    r = CliRunner().invoke(cli, ["evaluate", "--config", str(water / "policy.toml"), "--as-of", "2026-12-31T00:00",
+                                 "--period", "2026", "--roster", str(water / "roster.csv"), "--format", "table",
+                                 str(water / "tickets.csv")])
+    period = r.stdout.split("\n期间考核\n", 1)[1]
+    assert "(客户代表)" in period or "(客户服务员)" in period or "(片区管理员)" in period
+    assert not re.findall(r"\(([a-z_]+)\)", period)

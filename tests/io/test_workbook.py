@@ -206,3 +206,14 @@ def test_english_workbook_keeps_codes(tmp_path):
     _, rows = sheet(book, "results")
     assert {r["status"] for r in rows} <= {"met", "breached", "open", "overdue", "not_applicable", "unknown", None}
     assert any(r["amount"] == "200–500 yuan" for r in rows)
+
+
+def test_the_table_marks_an_overridden_figure_and_lists_the_overrides(tmp_path):
+    config = tmp_path / "policy.toml"
+    text = (EXAMPLES / "power_supply" / "policy.toml").read_text(encoding="utf-8")
+    config.write_text(re.sub(r"(?ms)^attitude_poor_fine = \[.*?\]", "attitude_poor_fine = [300, 800]", text), encoding="utf-8")
+    table = run(tmp_path, "power_supply", fmt="table", config=config).read_text()
+    assert "300–800 元 (本公司配置; 办法原文 200–500 元)" in table
+    assert re.search(r"P1-24\.3\.2\.1 +power_supply\.attitude_poor_fine = \[300, 800\]  \(办法原文 \[200, 500\]\)", table)
+    plain = run(tmp_path, "power_supply", name="plain", fmt="table").read_text()
+    assert "本公司配置" not in plain

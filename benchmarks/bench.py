@@ -84,23 +84,23 @@ def run_child(argv: list[str]) -> tuple[float, float]:
     return float(out[0]), int(out[1]) / 1024
 
 
-def measure(n: int, jobs: int) -> float:
+def measure(n: int, jobs: int, fmt: str = "jsonl") -> float:
     """Generate n tickets, print the figures of one run; returns evaluate's peak MiB."""
     policy = str(Path(sys.executable).with_name("policy"))
     config = Path(__file__).resolve().parents[1] / "examples" / "power_supply" / "policy.toml"
     with tempfile.TemporaryDirectory() as tmp:
-        tickets, copy, out = Path(tmp, "tickets.jsonl"), Path(tmp, "copy.jsonl"), Path(tmp, "results.jsonl")
+        tickets, copy, out = Path(tmp, "tickets.jsonl"), Path(tmp, "copy.jsonl"), Path(tmp, f"results.{fmt}")
         generate(tickets, n)
         size = tickets.stat().st_size / 2**20
         floor_code = f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import bench; bench.floor(__import__('pathlib').Path({str(tickets)!r}), __import__('pathlib').Path({str(copy)!r}))"
         # The floor is short and its time varies from run to run: its best of three.
         floor_s, floor_mb = min(run_child([sys.executable, "-c", floor_code]) for _ in range(3))
         eval_s, eval_mb = run_child([policy, "evaluate", "--config", str(config), "--as-of", "2026-12-31T00:00",
-                                     "--format", "jsonl", "--jobs", str(jobs), "--quiet", "--output", str(out), str(tickets)])
+                                     "--format", fmt, "--jobs", str(jobs), "--quiet", "--output", str(out), str(tickets)])
         print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
         print(f"tickets: {n:,} ({size:.0f} MiB JSON Lines); results {out.stat().st_size / 2**20:.0f} MiB")
         print(f"floor (orjson read+write): {floor_s:7.2f} s   peak {floor_mb:6.0f} MiB  (best of 3)")
-        print(f"policy evaluate --jobs {jobs}:  {eval_s:7.2f} s   peak {eval_mb:6.0f} MiB")
+        print(f"policy evaluate --jobs {jobs} --format {fmt}:  {eval_s:7.2f} s   peak {eval_mb:6.0f} MiB")
         print(f"tickets per second:        {n / eval_s:9,.0f}")
         print(f"ratio evaluate / floor:    {eval_s / floor_s:7.2f}")
         return eval_mb
@@ -110,13 +110,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, action="append", help="tickets (default 200,000); give it twice to compare memory")
     ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--format", default="jsonl", choices=["jsonl", "json", "csv", "xlsx"], help="output format measured")
     args = ap.parse_args()
     sizes = args.n or [200_000]
     peaks = []
     for i, n in enumerate(sizes):
         if i:
             print()
-        peaks.append(measure(n, args.jobs))
+        peaks.append(measure(n, args.jobs, args.format))
     if len(sizes) > 1:
         print(f"\npeak memory {' → '.join(f'{n:,}: {mb:.0f} MiB' for n, mb in zip(sizes, peaks))}")
 

@@ -35,6 +35,7 @@ def explain(ticket_id, inputs, config_path, as_of, period, rosters, sheet, lang,
     from policy.core.periods import Period
     from policy.core.pipeline import Engine
     from policy.core.records import parse_time
+    from policy.core.labels import Labels
     from policy.core.trace import render, trace_ticket
 
     try:
@@ -86,5 +87,5 @@ def explain(ticket_id, inputs, config_path, as_of, period, rosters, sheet, lang,
     if as_json:
         click.echo(json.dumps(trace, ensure_ascii=False, indent=2))
     else:
-        click.echo(render(trace, lang), nl=False)
+        click.echo(render(trace, lang, Labels(plugins.regulations, lang)), nl=False)
 

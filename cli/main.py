@@ -108,11 +108,12 @@ def plugins_command(as_json: bool) -> None:
 @click.option("--plugin", "plugin_name", metavar="NAME", help="Only this plugin's rules.")
 @click.option("--config", "config_path", metavar="FILE", help="With ID: the parameter values of this config (else the defaults).")
 @click.option("--json", "as_json", is_flag=True)
-def rules(rule_id: str | None, plugin_name: str | None, config_path: str | None, as_json: bool) -> None:
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the titles.")
+def rules(rule_id: str | None, plugin_name: str | None, config_path: str | None, as_json: bool, lang: str) -> None:
     """List the rules each plugin declares: id, article, title, and how ambiguous text is read.
 
     With ID, print that rule whole: its article, title, the parameters it reads with their
-    values, and the plugin's readings of it.
+    values and history, and the plugin's readings of it.
     """
     if rule_id is not None:
         return rule_whole(rule_id, config_path, as_json)
@@ -131,8 +132,9 @@ def rules(rule_id: str | None, plugin_name: str | None, config_path: str | None,
         return
     for name, reg in sorted(regs.items()):
         click.echo(f"{name}: {reg.title}")
+        titles = reg.labels.get("rule", {}) if lang == "zh" else {}
         for r in reg.rules:
-            click.echo(f"    {r.id:<16}{r.article:<22}{r.title_zh or r.title}")
+            click.echo(f"    {r.id:<16}{r.article:<22}{(r.title_zh or r.title) if lang == 'zh' else r.title}")
             for x in reg.readings_of(r.id):
                 click.echo(f"    {'':<16}reading: {x.text}" + (f" [{x.parameter}]" if x.parameter else ""))
 
@@ -209,8 +211,13 @@ def rule_whole(rule_id: str, config_path: str | None, as_json: bool) -> None:
                 click.echo(f"    {x['text']}" + (f" Switch: {x['parameter']}." if x["parameter"] else " No switch."))
 
 
+def _progress_wanted(quiet: bool, output: str | None, stdout_tty: bool, stderr_tty: bool) -> bool:
+    """A progress line on stderr only when stderr is a terminal the results are not printed on."""
+    return not quiet and stderr_tty and (output is not None or not stdout_tty)
+
+
 def _with_progress(results, engine):
-    """A progress line on a terminal's stderr (rich): records per second and rejected so far."""
+    """A progress line on a terminal's stderr (rich): records read, per second, rejected so far."""
     import time
 
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -220,10 +227,10 @@ def _with_progress(results, engine):
     start = time.monotonic()
     with Progress(*columns, transient=True, refresh_per_second=4) as progress:
         task = progress.add_task("evaluate", total=None, rejected=0, rate=0.0)
-        n = shown = 0
+        shown = 0
         for r in results:
-            n += len(r) if r.__class__ is list else 1  # --jobs: a chunk's rendered results
-            if n - shown >= 1000:
+            n = engine.records  # every record read, rejected ones included (--jobs: chunk by chunk)
+            if n - shown >= 1000 or (n and not shown):
                 shown = n
                 rate = n / max(time.monotonic() - start, 1e-9)
                 progress.update(task, completed=n, rejected=engine.rejected, rate=rate)
@@ -325,7 +332,12 @@ def load_engine_setup(config_path: str | None) -> tuple[config_mod.Config, Plugi
 @click.option("--period", metavar="P", help="Period for period rules: 2026, 2026-H1, 2026-Q3, 2026-10.")
 @click.option("--roster", "rosters", multiple=True, metavar="[INDUSTRY=]FILE",
               help="Staff roster for period rules that need everyone; INDUSTRY= gives it to that plugin only (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv", "xlsx"]), help="Output format (xlsx needs --output).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv", "xlsx", "summary"]),
+              help="Output format (xlsx needs --output); summary: the 考核汇总 table, per party and period.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Labels for people in csv, xlsx, table, summary (default zh, or [policy] lang).")
+@click.option("--encoding", type=click.Choice(["utf-8-sig", "utf-8", "gb18030"]), help="csv only: default utf-8-sig (UTF-8 with BOM, for Excel).")
+@click.option("--summary-by", type=click.Choice(["person", "unit", "section", "department"]), default="person", show_default=True,
+              help="Whom the 考核汇总 totals: each charged party, or the tickets' unit, section or department.")
 @click.option("--sheet", metavar="S", help="Spreadsheet sheet: its name or its number from 1 (default the first).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), metavar="FILE", help="Write here instead of standard output.")
 @click.option("--jobs", "-j", default="auto", show_default=True, metavar="N|auto",
@@ -333,7 +345,8 @@ def load_engine_setup(config_path: str | None) -> tuple[config_mod.Config, Plugi
 @click.option("--quiet", "-q", is_flag=True, help="No warnings or progress on standard error.")
 @click.option("--explain", "explain_all", is_flag=True,
               help="Add each result's trace (why each figure; see policy explain) to json/jsonl; runs in one process.")
-def evaluate(inputs, config_path, as_of, period, rosters, fmt, sheet, jobs, output, quiet, explain_all) -> None:
+def evaluate(inputs, config_path, as_of, period, rosters, fmt, lang, encoding, summary_by, sheet, jobs, output, quiet,
+             explain_all) -> None:
     """Evaluate complaint records (CSV, JSON, JSON Lines, .xlsx/.xls/.ods; - reads JSON Lines from stdin).
 
     Exit status: 0 all records evaluated; 1 some rejected (the rest still written);
@@ -380,6 +393,9 @@ def evaluate(inputs, config_path, as_of, period, rosters, fmt, sheet, jobs, outp
 
     if fmt == "xlsx" and not output:
         _fail("--format xlsx writes a workbook: name it with --output FILE.xlsx")
+    if encoding is not None and fmt != "csv":
+        _fail(f"--encoding is for csv output; {fmt} is always UTF-8")
+    presentation = outputs.presentation_of(config, plugins, as_of_time, period, inputs, lang, encoding, summary_by)
 
     engine = Engine(config, plugins, as_of_time)
     if explain_all:
@@ -417,17 +433,17 @@ def evaluate(inputs, config_path, as_of, period, rosters, fmt, sheet, jobs, outp
         out = open(output, "wb") if output else sys.stdout.buffer
     errors = []
     try:
-        writer = outputs.WRITERS[fmt](out, engine.articles)
+        writer = outputs.WRITERS[fmt](out, engine.articles, presentation)
         if jobs > 1:
             from policy.cli import jobs as parallel
 
             chunks = parallel.chunks_of(inputs, sheet=sheet, columns=columns, notify=notify)
-            results = parallel.evaluate(engine, str(config.path), chunks, rows, jobs, type(writer) if writer.renders else None)
+            results = parallel.evaluate(engine, str(config.path), chunks, rows, jobs, outputs.renderer(writer) if writer.renders else None)
         else:
             if engine.needs_history:
                 engine.remember(rows())
             results = engine.evaluate(rows())
-        if not quiet and sys.stderr.isatty():
+        if _progress_wanted(quiet, output, sys.stdout.isatty(), sys.stderr.isatty()):
             results = _with_progress(results, engine)
         outputs.write_all(writer, results, errors)
         period = engine.period_consequences(chosen, roster_rows)

@@ -40,6 +40,7 @@ class PolicySection:
     plugins: list[str] = field(factory=list)
     timezone: str = "Asia/Shanghai"
     local_plugins: list[str] = field(factory=list)
+    lang: str | None = None  # labels for people in csv, xlsx and the table: "zh" (default) or "en"
 
 
 @define
@@ -231,6 +232,8 @@ def from_dict(data: Mapping[str, Any], regulations: Mapping[str, Regulation], pa
         ZoneInfo(policy.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         errors.append(f"{path}: policy.timezone: {policy.timezone!r} is not a time zone such as Asia/Shanghai")
+    if policy.lang not in (None, "zh", "en"):
+        errors.append(f"{path}: policy.lang: {policy.lang!r} is not a language; expected \"zh\" or \"en\"")
     tables = data.get("plugins", {})
     if not isinstance(tables, Mapping):
         errors.append(f"{path}: plugins: expected tables [plugins.<name>]")

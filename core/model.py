@@ -205,6 +205,11 @@ class Result:
     consequences: list[Consequence] = field(factory=list)
     # Where the ticket sits, for period counting: the received time and its parties.
     received_at: datetime | None = None
+    # The ticket's own context, so a result row can be checked on its own (not in the JSON document).
+    unit: str | None = None
+    person: str | None = None
+    section: str | None = None
+    department: str | None = None
     # What the assessor must know about how the ticket was read (a time given as a day only).
     warnings: list[str] = field(factory=list)
     # Why each figure (core/trace.py), only for a ticket being explained.

@@ -308,7 +308,8 @@ class Engine:
             for c in answer or ()
         ]
         result = Result(record.id, industry.name, classification, deadlines, appeal, consequences, record.received_at,
-                        date_only_warnings(record, deadlines) if record.date_only else [])
+                        record.unit, record.person, record.section, record.department,
+                        warnings=date_only_warnings(record, deadlines) if record.date_only else [])
         # All the ticket's tallies first: a plugin that raises midway leaves the ledger untouched.
         tallies = [
             tally

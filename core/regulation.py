@@ -43,6 +43,9 @@ class Regulation:
     parameters: type  # an attrs class whose fields are made with param()
     summary: str = ""
     hook_api: tuple[int, int] = (1, 1)  # the core hook API versions it supports, inclusive
+    # Labels for people, by vocabulary: {"stage": {"dispatch": "派单"}, "role": {...}, "grade": {...},
+    # "limit": {...}}; choice fields' choices are labels already, a rule's Chinese title is its title_zh.
+    labels: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict, eq=False)
     readings: tuple[Reading, ...] = ()  # where the text is ambiguous, how the plugin reads it
 
     def readings_of(self, rule_id: str) -> list[Reading]:

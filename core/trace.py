@@ -245,7 +245,7 @@ WORDS = {
         "company": "本公司配置", "adjusted": "调整", "steps": "计算步骤", "period": "计入周期统计",
         "reason": "原因", "repeat_of": "重复投诉, 前次工单", "grade": "等级", "category": "类别",
         "filed": "提出", "ground": "理由", "evidence": "证据", "approved": "批准", "calendar_time": "按自然时间计算, 节假日照算",
-        "no_end": "以上", "note": "说明",
+        "no_end": "以上", "note": "说明", "count": "件数",
     },
     "en": {
         "ticket": "Ticket", "fields": "Fields read", "not_read": "(no rule reads it)", "classification": "Classification",
@@ -257,15 +257,25 @@ WORDS = {
         "period": "Counts toward", "reason": "reason", "repeat_of": "repeat of", "grade": "grade",
         "category": "category", "filed": "filed", "ground": "ground", "evidence": "evidence",
         "approved": "approved", "calendar_time": "calendar time, holidays included", "no_end": "or more",
-        "note": "note",
+        "note": "note", "count": "count",
     },
 }
 
 
-def render(trace: Mapping[str, Any], lang: str = "zh", label: Any = None) -> str:
-    """The trace as text for a person; ``label(kind, code)`` turns codes into words (optional)."""
+def render(trace: Mapping[str, Any], lang: str = "zh", labels: Any = None) -> str:
+    """The trace as text for a person; ``labels`` (:class:`policy.core.labels.Labels`) turns
+    codes into the words of ``lang`` (without it, codes are shown as they are)."""
     w = WORDS[lang]
-    say = label or (lambda kind, code: code)
+    industry = trace["industry"]
+
+    def say(vocabulary: str, code: Any) -> Any:
+        return code if labels is None else labels(vocabulary, code, industry)
+
+    def amount(x: Mapping[str, Any]) -> str:
+        if labels is None or (x.get("min") is None and x.get("max") is None):
+            return _amount(x, w)
+        return labels.amount(x["kind"], x.get("min"), x.get("max"))
+
     lines = [f"{w['ticket']} {trace['id']} [{trace['industry']}]", "", f"{w['fields']}:"]
     for f in trace["fields"]:
         target = f["field"] if f["field"] else w["not_read"]
@@ -288,7 +298,7 @@ def render(trace: Mapping[str, Any], lang: str = "zh", label: Any = None) -> str
     if trace["deadlines"]:
         lines += ["", f"{w['deadlines']}:"]
     for d in trace["deadlines"]:
-        lines.append(f"  {_cited(d, lang)} {say('stage', d['stage'])}: {say('status', d['status'])}")
+        lines.append(f"  {_cited(d, lang)} [{say('stage', d['stage'])}]: {say('status', d['status'])}")
         lines.append(f"    {w['start']} {d['start'] or '-'}; {w['limit']} {say('limit', d['limit'])}; "
                      f"{w['due']} {d['due'] or '-'}; {w['done']} {d['done_at'] or '-'}")
         if d.get("reason"):
@@ -314,7 +324,7 @@ def render(trace: Mapping[str, Any], lang: str = "zh", label: Any = None) -> str
         lines += ["", f"{w['consequences']}:"]
     for x in trace["consequences"]:
         lines.append(f"  {_cited(x, lang)}: {x['party'] or '-'} ({say('role', x['role'])}) {say('kind', x['kind'])} "
-                     f"{_amount(x, w)}")
+                     f"{amount(x)}")
         for p in x["parameters"]:
             lines.append(f"    {w['parameters']}: {_parameter(p, w)}")
         for adj in x["adjusted_by"]:
@@ -331,8 +341,8 @@ def render(trace: Mapping[str, Any], lang: str = "zh", label: Any = None) -> str
         for t in trace["counts_toward"]:
             lines.append(f"  {' / '.join(str(k) for k in t['key'])} {t['month']}")
     for p in trace.get("period", []):
-        lines.append(f"    → {_cited(p, lang)} {p['period']}: {p['party']} {say('kind', p['kind'])} {_amount(p, w)}"
-                     + (f" (count {p['count']})" if p.get("count") is not None else ""))
+        lines.append(f"    → {_cited(p, lang)} {p['period']}: {p['party']} {say('kind', p['kind'])} {amount(p)}".rstrip()
+                     + (f" ({w['count']} {p['count']})" if p.get("count") is not None else ""))
     return "\n".join(lines) + "\n"
 
 

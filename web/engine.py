@@ -80,6 +80,7 @@ def ticket_trace(job_dir: Path, ticket_id: str, lang: str) -> str | None:
     ticket): seconds for a month's export, in a worker thread of the server.
     """
     from policy.core.model import RecordError
+    from policy.core.labels import Labels
     from policy.core.trace import render, trace_ticket
 
     try:
@@ -91,7 +92,8 @@ def ticket_trace(job_dir: Path, ticket_id: str, lang: str) -> str | None:
     found = trace_ticket(job.engine(), job.rows, ticket_id, job.period, job.roster)
     if found is None or isinstance(found, RecordError):
         return None
-    return render(found, "en" if lang == "en" else "zh")
+    lang = "en" if lang == "en" else "zh"
+    return render(found, lang, Labels(job.plugins.regulations, lang))
 
 
 class JobFailed(Exception):
@@ -170,6 +172,7 @@ class Evaluation:
             self.as_of = parse_time(as_of, zone, "as_of") if as_of else datetime.now(zone).replace(microsecond=0)
         except ValueError as e:
             raise JobFailed(f"evaluation time: {e}") from None
+        self.period_text = period
         try:
             self.period = Period.parse(period) if period else None
         except ValueError as e:
@@ -204,13 +207,15 @@ class Evaluation:
         rows = self.rows
 
         parts = {fmt: folder / (DOWNLOADS[fmt] + ".part") for fmt in formats}
+        # as policy evaluate builds it: labels (the config's language), the run section of these inputs
+        presentation = outputs.presentation_of(self.config, self.plugins, self.as_of, self.period_text, self.inputs)
         with contextlib.ExitStack() as stack:
             writers = []
             for fmt, part in parts.items():
                 if fmt == "xlsx":
-                    writers.append(outputs.XlsxWriter(str(part), engine.articles))
+                    writers.append(outputs.XlsxWriter(str(part), engine.articles, presentation))
                 else:
-                    writers.append(outputs.WRITERS[fmt](stack.enter_context(part.open("wb")), engine.articles))
+                    writers.append(outputs.WRITERS[fmt](stack.enter_context(part.open("wb")), engine.articles, presentation))
             # the JSON writer's bytes of a result are also its document in the index
             as_json = next((w for w in writers if isinstance(w, outputs.JsonWriter)), None)
             others = [w for w in writers if w is not as_json]
@@ -235,8 +240,8 @@ class Evaluation:
                         progress(engine.records, engine.rejected)
                 period_items = engine.period_consequences(self.period, self.roster)
                 summary = dict(engine.summary)
-                for w in writers:
-                    w.finish(period_items, errors, summary)
+                for w in writers:  # a plugin whose period rules raised is listed after the records' errors
+                    w.finish(period_items, errors + engine.period_faults, summary)
             except readers.InputError as e:
                 raise JobFailed(str(e)) from None
             if found is not None:

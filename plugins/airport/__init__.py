@@ -9,7 +9,7 @@ from policy.core.hookspecs import hookimpl
 from policy.core.regulation import Regulation
 
 from . import a1
-from .declarations import FIELDS, READINGS, RULES, Parameters
+from .declarations import FIELDS, LABELS, READINGS, RULES, Parameters
 
 REGULATION = Regulation(
     name="airport",
@@ -19,6 +19,7 @@ REGULATION = Regulation(
     readings=READINGS,
     fields=FIELDS,
     parameters=Parameters,
+    labels=LABELS,
     summary="Airport: class 1 / class 2 / grumble from the attachment's criteria, repeats within three months, "
     "form and handling limits, appeals, committee referrals.",
 )

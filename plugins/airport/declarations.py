@@ -72,3 +72,12 @@ class Parameters:
     appeal_working_days: int = param(1, unit="working_days", rule="A1-8.1", article="8.1 / 8.2", doc="working days from receiving the form within which an appeal is filed")
     class_1_amount: tuple[int, ...] = param([], unit="yuan", rule="A1-10", article="10", doc="yuan [min, max] the committee's assessment of a class-1 complaint; [] refers it without an amount")
     class_2_amount: tuple[int, ...] = param([], unit="yuan", rule="A1-10", article="10", doc="yuan [min, max] for a class-2 complaint; [] refers it without an amount")
+
+
+# Labels for people (core/labels.py): the Chinese beside each code the results show.
+LABELS = {
+    "industry": {"airport": "机场"},
+    "grade": GRADES,
+    "stage": {"issue_form": "下发处理单", "handle": "处理完毕"},
+    "role": {"quality_department": "质量管理部门"},
+}

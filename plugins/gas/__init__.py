@@ -9,7 +9,7 @@ from policy.core.hookspecs import hookimpl
 from policy.core.regulation import Regulation
 
 from . import g1
-from .declarations import FIELDS, READINGS, RULES, Parameters
+from .declarations import FIELDS, LABELS, READINGS, RULES, Parameters
 
 REGULATION = Regulation(
     name="gas",
@@ -19,6 +19,7 @@ REGULATION = Regulation(
     readings=READINGS,
     fields=FIELDS,
     parameters=Parameters,
+    labels=LABELS,
     summary="Gas: the transfer-handle-revisit flow as time limits; fines that follow from late stages; repeats doubled.",
 )
 

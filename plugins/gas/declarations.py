@@ -65,3 +65,15 @@ class Parameters:
     repeat_doubles_later: bool = param(True, rule="G1-5.4", article="第五条4", doc="the third and later complaints on the same matter are doubled too (false: only the second, 二次投诉)")
     repeat_doubles_clerk: bool = param(True, rule="G1-5.4", article="第五条4", doc="the clerk's G1-5.2 fine is doubled too (false: only the responsible persons and department, 相关责任人及责任部门)")
     finished_at_due_in_time: bool = param(True, rule="G1-4.3", article="第四条3", doc="handled exactly at the due time is in time (false: 到期之前 read strictly, before it)")
+
+
+# Labels for people (core/labels.py): the Chinese beside each code the results show.
+LABELS = {
+    "industry": {"gas": "燃气"},
+    "grade": {"general": "一般"},
+    "stage": {"transfer": "转派工单", "contact_caller": "联系来电人", "handle": "处理完毕",
+              "reply_to_hotline": "回复热线", "revisit": "回访"},
+    "limit": {"immediately": "立即", "no limit set (the text gives none)": "办法未规定时限",
+              "the ticket carries no due time": "工单未载明到期时间", "the ticket's own due time": "工单自身到期时间"},
+    "role": {"clerk": "经办人", "department_manager": "部门经理"},
+}

@@ -17,7 +17,7 @@ from policy.core.regulation import Regulation
 from policy.core.records import FieldError
 
 from . import p1, p2, p3, p4
-from .declarations import FIELDS, READINGS, RULES, Parameters
+from .declarations import FIELDS, LABELS, READINGS, RULES, Parameters
 
 REGULATION = Regulation(
     name="power_supply",
@@ -28,6 +28,7 @@ REGULATION = Regulation(
     readings=READINGS,
     fields=FIELDS,
     parameters=Parameters,
+    labels=LABELS,
     summary="Power supply: P1 fines in yuan, or P2 bonus months; P1 time limits and return of tickets.",
 )
 

@@ -276,3 +276,37 @@ class Parameters:
     max_env_office: float = param(5, unit="points", rule="P4-4.2", article="优质服务管理及考核办法三、(三)5", doc="points at most, offices in order")
     notice_days_counting: str = param("calendar_day", rule="P3-4.13", article="投诉举报管理办法第四条(十三)(十六)", doc="提前7天: calendar_day — by 24:00 of the date 7 days before the outage or cut; hours — 7×24 hours before its time", choices=("calendar_day", "hours"))
     inspection_below_band_2: str = param("refer", rule="P4-4.2", article="优质服务管理及考核办法四、2", doc="below band 2 (under 70 points), where the text sets no figure: refer for manual assessment, or band_2 — the band 2 fine for every score below band 1", choices=("refer", "band_2"))
+
+
+# Labels for people (core/labels.py): the Chinese beside each code the results show.
+LABELS = {
+    "industry": {"power_supply": "供电"},
+    "grade": IMPACTS,
+    "stage": {
+        "dispatch": "派单至责任单位",
+        "contact_customer": "联系客户",
+        "investigate_and_reply": "查处并答复",
+        "revisit": "回访",
+        "return_outside_remit": "退回非本单位工单",
+        "report_to_marketing": "上报营销部",
+        "answer_supply_plan": "答复供电方案",
+        "connect_resident": "居民客户送电",
+        "connect_non_resident": "非居民客户送电",
+        "announce_planned_outage": "计划停电公告",
+        "repair_service_24h": "24小时抢修服务",
+        "reach_repair_site": "抢修到达现场",
+        "serve_disconnection_notice": "送达欠费停电通知",
+    },
+    "role": {
+        "main_responsible": "主要责任者",
+        "secondary_responsible": "次要责任者",
+        "workshop_leader": "车间领导及有关人员",
+        "management_head": "管理责任部门负责人",
+        "unit_chief": "单位正职",
+        "unit_deputy": "分管副职",
+        "other_responsible": "其他责任人",
+        "unit_head": "单位负责人",
+        "station_head": "供电所负责人",
+        "roster": "花名册人员",
+    },
+}

@@ -188,7 +188,7 @@ def p1_25_outside_channel(record, p, consequences: list[Consequence], trace=None
     if trace is not None:
         for before, after in zip(consequences, scaled):
             if after is not before:
-                trace.step("P1-25", f"{before.rule} {before.kind} {_span(before)} × {p.outside_multiplier} = {_span(after)}")
+                trace.step("P1-25", f"{before.rule} {_span(before)} × {p.outside_multiplier:g} = {_span(after)}")
     return scaled
 
 

@@ -9,7 +9,7 @@ from policy.core.hookspecs import hookimpl
 from policy.core.regulation import Regulation
 
 from . import w1
-from .declarations import FIELDS, READINGS, RULES, Parameters
+from .declarations import FIELDS, LABELS, READINGS, RULES, Parameters
 
 REGULATION = Regulation(
     name="water",
@@ -19,6 +19,7 @@ REGULATION = Regulation(
     readings=READINGS,
     fields=FIELDS,
     parameters=Parameters,
+    labels=LABELS,
     summary="Water: 500 yuan per incident, person/section/department thresholds over months and years, service stars, appeals.",
 )
 

@@ -117,3 +117,18 @@ class Parameters:
     annual_star_other: int = param(1000, unit="yuan", rule="W1-5.3.2", article="五(三)2", doc="yuan, the other service posts")
     section_level_min_staff: int = param(5, unit="count", rule="W1-5.3.3", article="五(三)3", doc="section-level staff from which they have a selection of their own")
     appeal_working_days: int = param(2, unit="working_days", rule="W1-6.2", article="六、2", doc="working days from the department receiving the ticket within which it appeals in writing")
+
+
+# Labels for people (core/labels.py): the Chinese beside each code the results show.
+LABELS = {
+    "industry": {"water": "水务"},
+    "stage": {"complete": "工单办结"},
+    "limit": {"the ticket carries no due time": "工单未载明到期时间", "the ticket's own due time": "工单自身到期时间",
+              "the ticket's own limit": "工单自身时限"},
+    "role": {
+        "section_head": "科所负责人",
+        "department": "责任部门",
+        "department_heads_and_deputies": "部门正副职",
+        "quality_department": "质量管理部门",
+    },
+}

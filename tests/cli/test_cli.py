@@ -131,11 +131,11 @@ def test_unknown_industry_with_several_enabled_and_malformed_json_lines(workdir)
 def test_formats_and_output_file(workdir):
     (workdir / "t.csv").write_text(HEADER + GOOD, encoding="utf-8")
     jsonl = evaluate("t.csv", "--format", "jsonl").stdout.splitlines()
-    assert [json.loads(x)["type"] for x in jsonl] == ["result", "period", "summary"]
-    rows = list(csv.DictReader(io.StringIO(evaluate("t.csv", "--format", "csv").stdout)))
+    assert [json.loads(x)["type"] for x in jsonl] == ["result", "period", "summary", "run"]
+    rows = list(csv.DictReader(io.StringIO(evaluate("t.csv", "--format", "csv", "--lang", "en").stdout_bytes.decode("utf-8-sig"))))
     assert {r["rule"] for r in rows if r["section"] == "result"} >= {"P1-14", "P1-24.3.2.1"}
-    table = evaluate("t.csv", "--format", "table").stdout
-    assert "P1-24.3.2.1" in table and "1 records: 1 evaluated, 0 rejected" in table
+    table = evaluate("t.csv", "--format", "table", "--lang", "en").stdout
+    assert "P1-24.3.2.1" in table and "1 record: 1 evaluated, 0 rejected" in table
     r = evaluate("t.csv", "--output", "out.json")
     assert r.exit_code == 0 and json.loads((workdir / "out.json").read_text())["summary"]["evaluated"] == 1
 

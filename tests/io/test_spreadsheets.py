@@ -83,13 +83,14 @@ def test_xlsx_out_has_four_sheets_chinese_headers_and_no_formulas(tmp_path):
     workbook(xlsx)
     assert evaluate("--format", "xlsx", "--output", str(out), str(xlsx)).exit_code == 1
     book = CalamineWorkbook.from_path(str(out))
-    assert book.sheet_names == ["结果", "期间考核", "错误", "汇总"]
-    results = book.get_sheet_by_name("结果").to_python()
-    assert results[0][:3] == ["工单编号", "行业", "是否计入"]
-    fines = [r for r in results if r[7] == "P1-24.3.1.1"]
-    assert fines and fines[0][14] == '=HYPERLINK("x")'  # stored as text, not a formula
-    assert any(r[7] == "P1-24.3.2.1" and r[8] == "第二十四条(三)2(1)" for r in results)
-    assert book.get_sheet_by_name("汇总").to_python()[1:] == [["记录", 4.0], ["已评估", 2.0], ["被拒绝", 2.0]]
+    assert book.sheet_names == ["结果", "考核汇总", "期间考核", "错误", "汇总", "运行信息"]
+    header, *results = book.get_sheet_by_name("结果").to_python()
+    assert header[:3] == ["工单编号", "行业", "受理时间"]
+    rule, article, party = header.index("条款编号"), header.index("条款"), header.index("责任对象")
+    fines = [r for r in results if r[rule] == "P1-24.3.1.1"]
+    assert fines and fines[0][party] == '=HYPERLINK("x")'  # stored as text, not a formula
+    assert any(r[rule] == "P1-24.3.2.1" and r[article].startswith("第二十四条(三)2(1)") for r in results)
+    assert book.get_sheet_by_name("汇总").to_python()[1:4] == [["记录", 4.0], ["已评估", 2.0], ["被拒绝", 2.0]]
     assert len(book.get_sheet_by_name("错误").to_python()) == 3
 
 

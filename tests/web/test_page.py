@@ -142,7 +142,10 @@ def test_a_ticket_opens_its_whole_result_citing_each_rule(client, example_xlsx):
     page = client.get(link.replace("&amp;", "&")).text
     assert '<span id="ticket-id">PS-002</span>' in page
     assert "P1-24.3.1.1" in page and "第二十四条(三)1(1)" in page and "P1-25" in page  # the fine, doubled by P1-25
-    assert "超时（breached）" in page  # dispatched at 18:30 for a 18:00 due
+    # the same trace as policy explain: P1-14 超期 (dispatched at 18:30 for an 18:00 due), the
+    # weekend skipped by P1-15a's working day, the fine doubled step by step
+    assert "P1-14 第十四条" in page and "超期" in page and "跳过: 周末 03-07…03-08" in page
+    assert "P1-24.3.1.1 100–200 × 2 = 200–400" in page
     assert f'<a href="{path}?person=' in page  # back to the filtered list it came from
 
 

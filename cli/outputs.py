@@ -17,12 +17,13 @@ Every writer but xlsx and summary turns one result into bytes with ``render`` (n
 from __future__ import annotations
 
 import csv
+import os
 import functools
 import io
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
@@ -575,8 +576,16 @@ class XlsxWriter(Writer):
         super().__init__(None, articles, presentation)
         self.rows = Rows(self.p)
         self.summary = Summary(self.p.summary_by, self.p.zone)
+        # xlsxwriter's row files go beside the workbook (where a killed run leaves them findable),
+        # not in the system's temporary directory.
         self.book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
-                                               "strings_to_urls": False, "strings_to_numbers": False})
+                                               "strings_to_urls": False, "strings_to_numbers": False,
+                                               "tmpdir": os.path.dirname(os.path.abspath(path))})
+        # The workbook records when it was made: the run's evaluation time, not the clock, so the
+        # same inputs and config give the same bytes.
+        as_of = (self.p.run or {}).get("as_of")
+        created = datetime.fromisoformat(as_of).astimezone(timezone.utc) if as_of else datetime(2000, 1, 1, tzinfo=timezone.utc)
+        self.book.set_properties({"created": created.replace(tzinfo=None)})
         self.bold = self.book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         self.datetime = self.book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
         self.zh = self.p.zh

@@ -217,3 +217,24 @@ def test_the_table_marks_an_overridden_figure_and_lists_the_overrides(tmp_path):
     assert re.search(r"P1-24\.3\.2\.1 +power_supply\.attitude_poor_fine = \[300, 800\]  \(办法原文 \[200, 500\]\)", table)
     plain = run(tmp_path, "power_supply", name="plain", fmt="table").read_text()
     assert "本公司配置" not in plain
+
+
+def test_two_runs_give_the_same_workbook_bytes(tmp_path):
+    """The same inputs and config give byte-identical output (the contract), the workbook too:
+    its creation time is the run's evaluation time, not the clock."""
+    import time
+
+    from click.testing import CliRunner
+
+    from policy.cli.main import cli
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "power_supply"
+    books = []
+    for n in (1, 2):
+        out = tmp_path / f"run{n}.xlsx"
+        result = CliRunner().invoke(cli, ["evaluate", "--config", str(example / "policy.toml"), "--as-of",
+                                          "2026-04-01T00:00", "-o", str(out), str(example / "tickets.csv")])
+        assert result.exit_code in (0, 1), result.output
+        books.append(out.read_bytes())
+        time.sleep(1.1)  # the clock's second changes between the two runs
+    assert books[0] == books[1]

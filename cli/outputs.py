@@ -315,7 +315,9 @@ class Rows:
                 "period": self.label("period", p.period), "count": p.count}
 
     def error(self, e: RecordError) -> dict[str, Any]:
-        return {"section": "error", "source": e.source, "row": e.row, "id": e.id, "field": e.field, "message": e.message}
+        # For people, the column as the file names it (受理时间), else the field.
+        return {"section": "error", "source": e.source, "row": e.row, "id": e.id, "field": e.column or e.field,
+                "message": e.message}
 
 
 def _number(v: Any) -> Any:
@@ -478,7 +480,7 @@ class TableWriter(Writer):
             w("\n被拒绝的记录\n" if zh else "\nRejected\n")
             for e in errors:
                 row = f"第 {e.row} 行" if zh else f"row {e.row}"
-                w(f"    {printable(e.source)} {row}  {printable(e.id or '-')}  {e.field or '-'}: {printable(e.message)}\n")
+                w(f"    {printable(e.source)} {row}  {printable(e.id or '-')}  {printable(e.column or e.field or '-')}: {printable(e.message)}\n")
         w(_overrides_text(self.p))
         w(f"\n{_counts(summary, zh)}\n")
         self.out.write("".join(lines).encode())

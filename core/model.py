@@ -240,6 +240,7 @@ class RecordError:
     id: str | None
     field: str | None
     message: str
+    column: str | None = None  # the input's own header for the field (受理时间), where it differs
 
 
 def _number(value: Any) -> Any:
@@ -340,7 +341,10 @@ def _consequence(obj: Consequence | PeriodConsequence, articles: dict[str, str],
 
 
 def _record_error(obj: RecordError, articles: dict[str, str], time: Any) -> dict[str, Any]:
-    return {"source": obj.source, "row": obj.row, "id": obj.id, "field": obj.field, "message": obj.message}
+    out = {"source": obj.source, "row": obj.row, "id": obj.id, "field": obj.field, "message": obj.message}
+    if obj.column:
+        out["column"] = obj.column
+    return out
 
 
 _DOCUMENTS = {

@@ -250,7 +250,7 @@ class Engine:
                     result = self._evaluate(industry, record, Trace(), raw)
             except FieldError as e:
                 self.rejected += 1
-                yield RecordError(source, row, raw_id(raw), e.field, e.message)
+                yield RecordError(source, row, raw_id(raw), e.field, e.message, self._column(raw, e.field))
                 continue
             except CalendarGap as e:
                 self.rejected += 1
@@ -361,6 +361,21 @@ class Engine:
                         continue
                     out.extend(answer if industry.versions is None else (_with_version(x, start) for x in answer))
         return out
+
+    def _column(self, raw: Mapping[str, Any], field: str | None) -> str | None:
+        """The row's own header for ``field`` (受理时间 for received_at), so the person who fixes
+        the file reads the column they know; None where the row used the field's name. Only on
+        the error path."""
+        if field is None:
+            return None
+        for header in raw:
+            if not isinstance(header, str) or header == field:
+                continue
+            for industry in self.industries.values():
+                found = industry.parser.by_header.get(header) or industry.parser.by_header.get(header.strip())
+                if found is not None and found.name == field:
+                    return header
+        return None
 
     def _plugin_fault(self, e: Exception) -> str:
         """The message for a ticket a plugin raised on, naming the plugin whose code raised."""

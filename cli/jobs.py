@@ -26,6 +26,7 @@ from policy.cli.inputs import JsonLines
 from policy.core.ids import TicketIds
 from policy.core.model import RecordError, Result
 from policy.core.pipeline import Engine, ticket_ids
+from policy.core.setup import load_engine_setup
 
 CHUNK = 2000
 
@@ -37,10 +38,7 @@ _render: Callable[[Result], bytes] | None = None
 
 def _start_worker(config_path: str, as_of: datetime, histories: dict, writer_class: type | None) -> None:
     global _engine, _render
-    from policy.cli.main import load_engine_setup
-
-    config, plugins = load_engine_setup(config_path)
-    _engine = Engine(config, plugins, as_of)
+    _engine = load_engine_setup(config_path).engine(as_of)
     for name, history in histories.items():
         _engine.industries[name].history = history
     if writer_class is not None:

@@ -227,6 +227,7 @@ class XlsxWriter(Writer):
         ("kind", "考核方式"), ("min", "最低"), ("max", "最高"), ("count", "件数"), ("note", "说明"),
     )
     ERROR_COLUMNS = (("source", "文件"), ("row", "行"), ("id", "工单编号"), ("field", "字段"), ("message", "问题"))
+    renders = False  # one workbook written by one process: --jobs workers send results, not bytes
 
     def __init__(self, path: str, articles: dict[str, str]):
         import xlsxwriter

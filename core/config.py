@@ -118,6 +118,13 @@ def _converter() -> cattrs.Converter:
             raise ValueError(f"expected true or false, not {value!r}")
         return value
 
+    def structure_names(value: Any, _: type) -> list[str]:
+        # A bare string would otherwise be read as a list of its letters.
+        if not isinstance(value, list):
+            raise ValueError(f'expected a list in brackets such as ["power_supply"], not {value!r}')
+        return [structure_str(v, str) for v in value]
+
+    conv.register_structure_hook_func(lambda t: t == list[str], structure_names)
     conv.register_structure_hook(date, structure_date)
     conv.register_structure_hook(time, structure_time)
     conv.register_structure_hook(int, structure_int)
@@ -171,14 +178,19 @@ def structure(data: Mapping[str, Any], cls: type, prefix: str, path: Path | str)
         raise ConfigError("\n".join(f"{path}: {m}" for m in _messages(e, prefix))) from None
 
 
-def find(path: str | Path | None, environ: Mapping[str, str]) -> Path:
+def find(path: str | Path | None, environ: Mapping[str, str], installed: Iterable[str] = ()) -> Path:
     """--config, else $POLICY_CONFIG, else ./policy.toml; none found is an error."""
     if path is None:
         path = environ.get(ENV_VAR) or DEFAULT_PATH
     p = Path(path)
+    if p.is_dir():
+        raise ConfigError(f"{p}: a directory, not a config file (name one with --config FILE or ${ENV_VAR})")
     if not p.is_file():
+        names = sorted(installed)
+        industry = names[0] if len(names) == 1 else "NAME"
+        listed = f" (installed plugins: {', '.join(names)})" if len(names) > 1 else ""
         raise ConfigError(
-            f"{p}: no config file here. Make one with `policy init --industry power_supply` "
+            f"{p}: no config file here. Make one with `policy init --industry {industry}`{listed} "
             f"(or name one with --config FILE or ${ENV_VAR})."
         )
     return p
@@ -231,14 +243,26 @@ def from_dict(data: Mapping[str, Any], regulations: Mapping[str, Regulation], pa
     if not isinstance(tables, Mapping):
         errors.append(f"{path}: plugins: expected tables [plugins.<name>]")
         tables = {}
-    for name in tables:
+    parameters = {}
+    for name in sorted(set(tables) | set(policy.plugins)):
         if name not in regulations:
-            errors.append(f"{path}: plugins.{name}: unknown plugin; available: {available}")
+            if name in tables:
+                errors.append(f"{path}: plugins.{name}: unknown plugin; available: {available}")
+            continue
+        # Every table present is checked, enabled or not: a typo waits for no one to enable it.
+        table = tables.get(name, {})
+        if not isinstance(table, Mapping):
+            errors.append(f"{path}: plugins.{name}: expected a table [plugins.{name}]")
+            continue
+        try:
+            params = structure(table, regulations[name].parameters, f"plugins.{name}", path)
+        except ConfigError as e:
+            errors.append(str(e))
+            continue
+        if name in policy.plugins:
+            parameters[name] = params
     if errors:
         raise ConfigError("\n".join(errors))
-    parameters = {}
-    for name in policy.plugins:
-        parameters[name] = structure(tables.get(name, {}), regulations[name].parameters, f"plugins.{name}", path)
     return Config(policy, calendar, parameters, path if isinstance(path, Path) else None)
 
 

@@ -105,17 +105,27 @@ class HookCall:
         return None if self.firstresult else answers
 
 
+class PluginManager(pluggy.PluginManager):
+    """pluggy's manager, remembering whether anyone asked to monitor hook calls (tracing does)."""
+
+    monitored = False
+
+    def add_hookcall_monitoring(self, before: Any, after: Any) -> Any:
+        self.monitored = True  # stays so after undo: the direct path is only an optimisation
+        return super().add_hookcall_monitoring(before, after)
+
+
 def _monitored(manager: pluggy.PluginManager) -> bool:
-    """True when tracing or call monitoring replaced pluggy's own call loop."""
-    try:
-        from pluggy._callers import _multicall
-    except ImportError:  # another pluggy layout: always take pluggy's path
-        return True
-    return getattr(manager, "_inner_hookexec", None) is not _multicall
+    """True when tracing or call monitoring may have replaced pluggy's own call loop.
+
+    A manager not made by :func:`new_manager` may be monitored in ways we cannot see
+    through pluggy's public interface: its calls go through pluggy.
+    """
+    return getattr(manager, "monitored", True)
 
 
-def new_manager() -> pluggy.PluginManager:
-    pm = pluggy.PluginManager(hookspecs.PROJECT)
+def new_manager() -> PluginManager:
+    pm = PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
     return pm
 
@@ -181,9 +191,15 @@ def discover(enabled: Iterable[str] | None = None) -> Plugins:
     """
     plugins = Plugins(new_manager())
     wanted = None if enabled is None else set(enabled)
+    loaded: dict[str, str] = {}  # entry-point name -> the object it names
     for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
         if wanted is not None and ep.name not in wanted:
             continue
+        if loaded.get(ep.name) == ep.value:
+            # The same plugin declared twice: metadata of an older install left behind, as
+            # after the distribution was renamed (policy -> policy-complaints).
+            continue
+        loaded[ep.name] = ep.value
         dist = getattr(ep, "dist", None)
         version = dist.version if dist is not None else None
         source = dist.name if dist is not None else ep.value

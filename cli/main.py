@@ -80,8 +80,11 @@ class PolicyGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except KeyboardInterrupt:
+            click.echo("policy: interrupted; nothing written", err=True)
+            sys.exit(130)  # 128 + SIGINT, as a shell reports it
         except BrokenPipeError:
             _quiet_broken_pipe()
             sys.exit(141)  # as a shell reports a command ended by SIGPIPE (128 + 13)
@@ -256,7 +259,7 @@ def _work_dir(output: str | None, tag: str) -> Path:
     workbook's parts all go in it, and it is removed on every exit but kill -9.
     """
     if output is not None:
-        target = Path(output)
+        target = Path(os.path.realpath(output))  # through a symlink: beside the file it names
         work = target.parent / f".{target.name}.policy-tmp-{os.getpid()}"
         try:
             work.mkdir()
@@ -270,13 +273,12 @@ def _work_dir(output: str | None, tag: str) -> Path:
 
 
 def _check_output(output: str, inputs: tuple[str, ...], others: tuple[str | None, ...]) -> None:
-    """--output must be a file in a folder that exists, and none of the files the run reads."""
+    """--output must be in a folder that exists, and none of the files the run reads (click
+    refuses a folder as the file itself)."""
     target = Path(output)
     folder = target.parent
     if not folder.is_dir():
         _fail(f"--output: {output}: the folder {folder} does not exist")
-    if target.is_dir():
-        _fail(f"--output: {output} is a folder; name a file")
     if not target.exists():
         return
     for path in (*inputs, *others):
@@ -295,6 +297,7 @@ def _signals_end_the_run():
         return
 
     def terminate(signum, _frame):
+        click.echo("policy: terminated; nothing written", err=True)
         raise SystemExit(128 + signum)
 
     previous = signal.signal(signal.SIGTERM, terminate)
@@ -430,9 +433,10 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, outpu
         if written is not None:
             if fmt != "xlsx":
                 out.close()
-            if Path(output).exists():
-                shutil.copymode(output, written)
-            os.replace(written, output)
+            target = os.path.realpath(output)
+            if os.path.exists(target):
+                shutil.copymode(target, written)  # the old file's permissions, not the temp file's
+            os.replace(written, target)
     if errors and not quiet and output is not None:
         click.echo(f"policy: {len(errors)} of {engine.records} records rejected; see {output}", err=True)
     sys.exit(EXIT_REJECTED if engine.rejected else 0)

@@ -15,7 +15,7 @@ import sys
 import tempfile
 import traceback
 from datetime import datetime
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError, metadata, version
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -74,6 +74,19 @@ def _where(error: BaseException) -> str:
     return f"{last.filename}, line {last.lineno}, in {last.name}"
 
 
+def _bug_tracker() -> str:
+    """Where to report a bug: the distribution's "Issues" project URL, else its name."""
+    try:
+        urls = metadata(DISTRIBUTION).get_all("Project-URL") or []
+    except PackageNotFoundError:
+        urls = []
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() in ("issues", "bug tracker", "bugs"):
+            return url.strip()
+    return f"the maintainers of {DISTRIBUTION}"
+
+
 class PolicyGroup(click.Group):
     """Ends an unexpected exception as an internal error (exit 3), a broken pipe quietly."""
 
@@ -94,9 +107,9 @@ class PolicyGroup(click.Group):
             click.echo(
                 f"policy: internal error: {type(e).__name__}: {e}\n"
                 f"    at {_where(e)}\n"
-                f"This is a bug in policy {_version()} or in a plugin it runs (`policy plugins` lists them), not a "
-                f"problem with your input. Please report it to the maintainers of that code (for policy "
-                f"itself, the {DISTRIBUTION} project) with the command you ran and its output with --debug.",
+                f"This is a bug in policy {_version()} or in a plugin it runs (`policy plugins` lists them), "
+                f"not a problem with your input. Please report it with the command you ran and its output "
+                f"with --debug: for policy to {_bug_tracker()}, for a plugin to its authors.",
                 err=True,
             )
             sys.exit(EXIT_INTERNAL)

@@ -282,7 +282,10 @@ def render(enabled: Iterable[str], regulations: Mapping[str, Regulation]) -> str
             comments[(f"plugins.{name}", d["name"])] = f"# {d['rule']} {d['article']}: {d['doc']}"
     comments[("policy", "plugins")] = "# industry plugins enabled (`policy plugins` lists what is installed)"
     comments[("policy", "timezone")] = "# a ticket time without an offset is in this zone"
-    comments[("policy", "local_plugins")] = "# Python files of the company's own hook implementations"
+    comments[("policy", "local_plugins")] = (
+        "# Python files of the company's own hook implementations. They are RUN as Python code,\n"
+        "# with the rights of whoever runs policy: list only files you trust (each --jobs worker runs them too)"
+    )
     comments[("calendar", "extra_holidays")] = (
         "# days the official schedule lacks or the company observes; a whole year:\n"
         '# [calendar.years."2027"] holidays = [...] workdays = [...]; close_of_business = 17:30:00'

@@ -118,3 +118,11 @@ def test_two_plugins_under_one_name_are_still_reported(monkeypatch):
     monkeypatch.setattr(plugins_mod, "entry_points", lambda group: [*real, other])
     found = plugins_mod.discover()
     assert [f.name for f in found.failures] == ["water"]
+
+
+def test_init_says_local_plugins_run_as_code(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(cli, ["init", "--industry", "gas"]).exit_code == 0
+    text = (tmp_path / "policy.toml").read_text(encoding="utf-8")
+    comment = text[text.index("# Python files"):text.index("local_plugins = []")]
+    assert "RUN as Python code" in comment and "only files you trust" in comment and "--jobs" in comment

@@ -170,3 +170,15 @@ def test_a_workbook_is_written_beside_its_target_with_its_parts(workdir, monkeyp
     assert seen and Path(seen[0]).name.startswith(".out.xlsx.policy-tmp-") and Path(seen[0]).parent == workdir
     assert tempfile.tempdir == before and leftovers(workdir) == []
     assert (workdir / "out.xlsx").read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="symbolic links")
+def test_an_output_through_a_symlink_replaces_the_file_it_names(workdir):
+    (workdir / "results").mkdir()
+    (workdir / "results" / "march.json").write_bytes(OLD)
+    os.symlink(workdir / "results" / "march.json", workdir / "latest.json")
+    r = evaluate("t.csv", "--output", "latest.json", "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert (workdir / "latest.json").is_symlink()
+    assert json.loads((workdir / "results" / "march.json").read_bytes())["summary"]["evaluated"] == 1
+    assert leftovers(workdir) == [] and leftovers(workdir / "results") == []

@@ -182,3 +182,35 @@ def test_an_output_through_a_symlink_replaces_the_file_it_names(workdir):
     assert (workdir / "latest.json").is_symlink()
     assert json.loads((workdir / "results" / "march.json").read_bytes())["summary"]["evaluated"] == 1
     assert leftovers(workdir) == [] and leftovers(workdir / "results") == []
+
+
+@pytest.mark.parametrize(("how", "to_group", "said"), [
+    (signal.SIGINT, True, "interrupted"),  # Ctrl-C: the terminal signals parent and workers
+    (signal.SIGTERM, False, "terminated"),  # the parent alone, its input still open
+])
+def test_a_signal_with_workers_stops_quietly_and_keeps_the_old_output(workdir, how, to_group, said):
+    (workdir / "out.json").write_bytes(OLD)
+    proc = subprocess.Popen([*POLICY, "evaluate", "--config", str(EXAMPLES / "power_supply" / "policy.toml"), "--as-of",
+                             "2026-12-31T00:00", "--jobs", "2", "--output", "out.json", "-"],
+                            cwd=workdir, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    for i in range(10_000):  # several chunks: results come back from the workers, so they are up
+        proc.stdin.write(ticket(i))
+    proc.stdin.flush()
+    written = workdir / f".out.json.policy-tmp-{proc.pid}" / "out.json"
+    _wait_for(lambda: written.exists() and written.stat().st_size > 0, proc)
+    if to_group:
+        os.killpg(proc.pid, how)
+    else:
+        proc.send_signal(how)
+    try:
+        proc.wait(60)  # a bound against a hang, not a measure: it ends at once
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise AssertionError("the run did not end on the signal") from None
+    finally:
+        proc.stdin.close()
+    err = proc.stderr.read().decode()
+    assert proc.returncode == 128 + how, err
+    assert err == f"policy: {said}; nothing written\n"
+    assert (workdir / "out.json").read_bytes() == OLD and leftovers(workdir) == []

@@ -148,7 +148,10 @@ def init(industries: tuple[str, ...], output: str, force: bool) -> None:
     path = Path(output)
     if path.exists() and not force:
         _fail(f"{path} exists; use --force to overwrite it")
-    path.write_text(config_mod.render(dict.fromkeys(industries), plugins.regulations), encoding="utf-8")
+    try:
+        path.write_text(config_mod.render(dict.fromkeys(industries), plugins.regulations), encoding="utf-8")
+    except OSError as e:
+        _fail(f"--output: cannot write {path}: {e.strerror or e}")
     click.echo(f"wrote {path} with {', '.join(industries)} enabled", err=True)
 
 
@@ -371,7 +374,7 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, outpu
         for path in inputs:
             readers.format_of(path)
             if path != "-" and not Path(path).is_file():
-                raise readers.InputError(f"{path}: no such file")
+                raise readers.InputError(f"{path}: {'a folder, not a file' if Path(path).is_dir() else 'no such file'}")
     except readers.InputError as e:
         _fail(str(e))
     if fmt is None:
@@ -443,6 +446,10 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, outpu
             writer.finish(engine.period_consequences(chosen, roster_rows), errors, engine.summary)
         except readers.InputError as e:
             _fail(str(e))
+        except BrokenPipeError:
+            raise
+        except OSError as e:  # a file that cannot be read, a full disk: the system's word for it, not a bug
+            _fail(f"{e.filename + ': ' if e.filename else ''}{e.strerror or e}")
         if written is not None:
             if fmt != "xlsx":
                 out.close()

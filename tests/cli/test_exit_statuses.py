@@ -106,3 +106,27 @@ def test_jobs_2_writes_the_same_workbook_as_jobs_1(tmp_path, monkeypatch):
     assert books[2] == books[1]
     ids = {row[0] for row in books[1]["结果"][1:]}
     assert {"PS-001", "PS-002"} <= ids
+
+
+def test_a_file_the_system_cannot_read_or_write_is_exit_2_not_a_bug(workdir, monkeypatch):
+    from policy.cli import inputs
+
+    (workdir / "good.csv").write_text(HEADER + GOOD, encoding="utf-8")
+
+    def unreadable(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(inputs, "read", unreadable)
+    r = evaluate("good.csv", "--jobs", "1")
+    assert r.exit_code == 2 and r.stderr == "policy: good.csv: Permission denied\n"
+
+
+def test_an_input_that_is_a_folder_says_so(workdir):
+    (workdir / "march.csv").mkdir()
+    r = evaluate("march.csv")
+    assert r.exit_code == 2 and "march.csv: a folder, not a file" in r.stderr
+
+
+def test_init_into_a_missing_folder_is_a_usage_error(workdir):
+    r = CliRunner().invoke(cli, ["init", "--industry", "gas", "-o", "/nonexistent/dir/policy.toml"])
+    assert r.exit_code == 2 and "--output: cannot write /nonexistent/dir/policy.toml: No such file or directory" in r.stderr

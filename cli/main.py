@@ -267,7 +267,7 @@ def new_plugin(name: str, title: str | None) -> None:
     click.echo(f"wrote {root}/: install it with `pip install -e ./{name}`; docs/writing-a-plugin.md has the next steps")
 
 
-def _work_dir(output: str | None, tag: str) -> Path:
+def _work_dir(output: str | None) -> Path:
     """A folder for this run's temporary files, made where a killed run leaves it findable.
 
     Beside the ``--output`` file (``.out.json.policy-tmp-<pid>``), else in the temp dir
@@ -285,7 +285,7 @@ def _work_dir(output: str | None, tag: str) -> Path:
         except OSError as e:
             _fail(f"--output: cannot write in {target.parent}: {e.strerror}")
         return work
-    return Path(tempfile.mkdtemp(prefix=f"policy-tmp-{os.getpid()}-{tag}-"))
+    return Path(tempfile.mkdtemp(prefix=f"policy-tmp-{os.getpid()}-"))
 
 
 def _check_output(output: str, inputs: tuple[str, ...], others: tuple[str | None, ...]) -> None:
@@ -400,12 +400,12 @@ def evaluate(inputs, config_path, as_of, period, roster, fmt, sheet, jobs, outpu
 
     engine = setup.engine(as_of_time)
     headers = frozenset(h for i in engine.industries.values() for h in i.parser.by_header) | {"industry", "行业"}
-    work = None
     with contextlib.ExitStack() as cleanup, _signals_end_the_run():
-        if output is not None or (engine.needs_history and "-" in inputs):
-            work = _work_dir(output, "run")
+        spooled = engine.needs_history and "-" in inputs
+        work = _work_dir(output) if output is not None or spooled else None
+        if work is not None:
             cleanup.callback(shutil.rmtree, work, ignore_errors=True)
-        if engine.needs_history and "-" in inputs:
+        if spooled:
             # Standard input can be read once only; rules on earlier tickets read the input twice.
             spool = work / "stdin.jsonl"
             with spool.open("wb") as f:

@@ -214,3 +214,16 @@ def test_a_signal_with_workers_stops_quietly_and_keeps_the_old_output(workdir, h
     assert proc.returncode == 128 + how, err
     assert err == f"policy: {said}; nothing written\n"
     assert (workdir / "out.json").read_bytes() == OLD and leftovers(workdir) == []
+
+
+def test_the_stdin_spool_without_output_is_removed_after_the_run(workdir, monkeypatch):
+    """Airport rules read earlier tickets: standard input is spooled to a temp folder first."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(workdir / "tmp"))
+    (workdir / "tmp").mkdir()
+    r = CliRunner().invoke(cli, ["evaluate", "--config", str(EXAMPLES / "airport" / "policy.toml"), "--as-of",
+                                 "2026-12-31T00:00", "--format", "json", "-"], input='{"id": "A-1"}\n')
+    assert r.exit_code in (0, 1), r.output
+    assert json.loads(r.stdout)["summary"]["records"] == 1
+    assert list((workdir / "tmp").iterdir()) == []

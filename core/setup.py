@@ -12,7 +12,7 @@ installed beside the others does not stop a company that does not use it.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +36,10 @@ class EngineSetup:
     def failures(self) -> list[PluginFailure]:
         """Plugins that failed to load and are not enabled: worth a warning, not an error."""
         return self.plugins.failures
+
+    def __iter__(self) -> Iterator[Config | Plugins]:
+        """``config, plugins = load_engine_setup(path)``, as callers wrote it before this module."""
+        return iter((self.config, self.plugins))
 
     def engine(self, as_of: datetime) -> Engine:
         from .pipeline import Engine

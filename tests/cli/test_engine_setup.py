@@ -126,3 +126,10 @@ def test_init_says_local_plugins_run_as_code(tmp_path, monkeypatch):
     text = (tmp_path / "policy.toml").read_text(encoding="utf-8")
     comment = text[text.index("# Python files"):text.index("local_plugins = []")]
     assert "RUN as Python code" in comment and "only files you trust" in comment and "--jobs" in comment
+
+
+def test_setup_unpacks_as_config_and_plugins_for_callers_of_the_command_line_module():
+    from policy.cli.main import load_engine_setup as from_the_command_line
+
+    config, plugins = from_the_command_line(EXAMPLES / "water" / "policy.toml")
+    assert config.policy.plugins == ["water"] and "water" in plugins.regulations

@@ -206,11 +206,12 @@ def test_local_plugin_overrides_the_built_in_classification(tmp_path):
     )
     cfg = tmp_path / "policy.toml"
     cfg.write_text('[policy]\nplugins = ["power_supply"]\nlocal_plugins = ["rules/ours.py"]\n', encoding="utf-8")
+    from policy.cli.main import load_engine_setup
+    from policy.core.pipeline import Engine
     from policy.core.records import parse_time
-    from policy.core.setup import load_engine_setup
 
-    setup = load_engine_setup(str(cfg))
-    engine = setup.engine(parse_time("2026-04-01T00:00", setup.config.zone, "as_of"))
+    config, found = load_engine_setup(str(cfg))
+    engine = Engine(config, found, parse_time("2026-04-01T00:00", config.zone, "as_of"))
     base = {"received_at": "2026-03-02 09:00", "category": "服务态度", "verified": "是", "responsible": "是",
             "person": "张三", "cause": "attitude_poor"}
     ours, theirs = engine.evaluate([("t", 1, {**base, "id": "OURS-1"}), ("t", 2, {**base, "id": "G-1"})])

@@ -18,6 +18,7 @@ from __future__ import annotations
 import collections
 import io
 import multiprocessing
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
@@ -26,8 +27,10 @@ from policy.cli.inputs import JsonLines
 from policy.core.ids import TicketIds
 from policy.core.model import RecordError, Result
 from policy.core.pipeline import Engine, ticket_ids
+from policy.core.setup import load_engine_setup
 
 CHUNK = 2000
+WINDOW = 2  # chunks in flight per worker: one being evaluated, one waiting
 
 Chunk = JsonLines | list  # raw JSON lines, or rows already read
 
@@ -37,10 +40,10 @@ _render: Callable[[Result], bytes] | None = None
 
 def _start_worker(config_path: str, as_of: datetime, histories: dict, writer_class: type | None) -> None:
     global _engine, _render
-    from policy.cli.main import load_engine_setup
-
-    config, plugins = load_engine_setup(config_path)
-    _engine = Engine(config, plugins, as_of)
+    # Ctrl-C reaches every process of the terminal's group: the parent alone stops the run
+    # (and ends the workers), so the workers print no traceback of their own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _engine = load_engine_setup(config_path).engine(as_of)
     for name, history in histories.items():
         _engine.industries[name].history = history
     if writer_class is not None:
@@ -82,17 +85,24 @@ def evaluate(
     if engine.needs_history:
         engine.remember(rows())
     histories = {name: i.history for name, i in engine.industries.items() if i.needs_history}
-    sent: collections.deque[Chunk] = collections.deque()  # chunks whose results are not back yet
-
-    def tasks() -> Iterator[tuple[Chunk, None]]:
-        for chunk in chunks:
-            sent.append(chunk)
-            yield chunk, None
-
     context = multiprocessing.get_context("spawn")  # no fork of a parent holding open files
     with context.Pool(jobs, _start_worker, (config_path, engine.as_of, histories, writer_class)) as pool:
-        for answer in pool.imap(_evaluate_chunk, tasks()):
-            chunk = sent.popleft()
+        # The input is read here, in the main thread, a few chunks ahead of the results: a
+        # signal stops the reading (the pool's own thread could wait on standard input for
+        # ever), and memory holds at most WINDOW chunks per worker.
+        pending: collections.deque = collections.deque()  # (chunk, its answer to come), in input order
+
+        def answers() -> Iterator[tuple[Chunk, tuple]]:
+            for chunk in chunks:
+                pending.append((chunk, pool.apply_async(_evaluate_chunk, ((chunk, None),))))
+                if len(pending) >= WINDOW * jobs:
+                    chunk, answer = pending.popleft()
+                    yield chunk, answer.get()
+            while pending:
+                chunk, answer = pending.popleft()
+                yield chunk, answer.get()
+
+        for chunk, answer in answers():
             out, ledgers, counts, ids, within = answer
             repeated = engine.ids.repeated(ids)
             if repeated != within:  # an id of an earlier chunk: evaluated again, repeats marked

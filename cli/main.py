@@ -1,30 +1,43 @@
-"""The ``policy`` command line (contract.md, "Command line")."""
+"""The ``policy`` command line.
+
+Exit statuses: 0 every record evaluated; 1 some rejected (the rest written); 2 a usage,
+config or input-file error (nothing written, an existing ``--output`` file untouched); 3 an
+internal error, which is a bug (its traceback with ``--debug``).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import sys
 import tempfile
+import traceback
 from datetime import datetime
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError, metadata, version
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
 from policy.core import config as config_mod
 from policy.core.config import ConfigError
-from policy.core.plugins import Plugins, discover, load_local_plugin
-from policy.core.records import COMMON_FIELDS, parse_time
+from policy.core.plugins import Plugins, discover
+from policy.core.records import RecordParser, parse_time
+from policy.core.setup import load_engine_setup
 
+DISTRIBUTION = "policy-complaints"  # the name on the package index; the import package is `policy`
 EXIT_REJECTED = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+FORMATS = ("table", "json", "jsonl", "csv", "xlsx", "summary")
+DEBUG = "policy.debug"  # ctx.meta key: --debug was given
 
 
 def _version() -> str:
     try:
-        return version("policy")
+        return version(DISTRIBUTION)
     except PackageNotFoundError:
         return "unknown"
 
@@ -39,14 +52,81 @@ def _report_failures(plugins: Plugins) -> None:
         click.echo(f"policy: plugin {f.name} not loaded: {f.message}", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(_version(), prog_name="policy")
-def cli() -> None:
+def _quiet_broken_pipe() -> None:
+    """The reader of our output went away (`| head`): stop without a word.
+
+    Standard output is pointed at /dev/null so that Python's own flush at exit does not
+    print "Exception ignored ... BrokenPipeError".
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file behind stdout (tests)
+        pass
+
+
+def _where(error: BaseException) -> str:
+    """The innermost frame of the traceback: the module and line that raised."""
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames:
+        return "an unknown place"
+    last = frames[-1]
+    return f"{last.filename}, line {last.lineno}, in {last.name}"
+
+
+def _bug_tracker() -> str:
+    """Where to report a bug: the distribution's "Issues" project URL, else its name."""
+    try:
+        urls = metadata(DISTRIBUTION).get_all("Project-URL") or []
+    except PackageNotFoundError:
+        urls = []
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() in ("issues", "bug tracker", "bugs"):
+            return url.strip()
+    return f"the maintainers of {DISTRIBUTION}"
+
+
+class PolicyGroup(click.Group):
+    """Ends an unexpected exception as an internal error (exit 3), a broken pipe quietly."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("policy: interrupted; nothing written", err=True)
+            sys.exit(130)  # 128 + SIGINT, as a shell reports it
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+            sys.exit(141)  # as a shell reports a command ended by SIGPIPE (128 + 13)
+        except Exception as e:  # noqa: BLE001 - anything else is a bug, reported as such
+            if ctx.meta.get(DEBUG):
+                traceback.print_exc()
+            click.echo(
+                f"policy: internal error: {type(e).__name__}: {e}\n"
+                f"    at {_where(e)}\n"
+                f"This is a bug in policy {_version()} or in a plugin it runs (`policy plugins` lists them), "
+                f"not a problem with your input. Please report it with the command you ran and its output "
+                f"with --debug: for policy to {_bug_tracker()}, for a plugin to its authors.",
+                err=True,
+            )
+            sys.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=PolicyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(_version(), "-V", "--version", prog_name="policy")
+@click.option("--debug", is_flag=True, help="On an internal error, print the traceback.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
     """Complaint-assessment regulations as code.
 
     Reads complaint tickets and applies the enabled regulation clause by clause; every
     deadline and consequence cites the rule id and article it comes from.
     """
+    if debug:
+        ctx.meta[DEBUG] = True
 
 
 @cli.command()
@@ -68,7 +148,10 @@ def init(industries: tuple[str, ...], output: str, force: bool) -> None:
     path = Path(output)
     if path.exists() and not force:
         _fail(f"{path} exists; use --force to overwrite it")
-    path.write_text(config_mod.render(dict.fromkeys(industries), plugins.regulations), encoding="utf-8")
+    try:
+        path.write_text(config_mod.render(dict.fromkeys(industries), plugins.regulations), encoding="utf-8")
+    except OSError as e:
+        _fail(f"--output: cannot write {path}: {e.strerror or e}")
     click.echo(f"wrote {path} with {', '.join(industries)} enabled", err=True)
 
 
@@ -90,7 +173,9 @@ def plugins_command(as_json: bool) -> None:
             "hooks": list(info.hooks),
         }
         if as_json and reg is not None:
-            row["fields"] = [f.describe() for f in (*COMMON_FIELDS, *reg.fields)]
+            # The common fields with the plugin's restatements merged in, each once.
+            merged = RecordParser(name, reg.fields, ZoneInfo("UTC")).fields
+            row["fields"] = [f.describe() for f in merged.values()]
             row["rules"] = len(reg.rules)
         rows.append(row)
     if as_json:
@@ -305,24 +390,60 @@ def new_plugin(name: str, title: str | None) -> None:
     click.echo(f"wrote {root}/: install it with `pip install -e ./{name}`; docs/writing-a-plugin.md has the next steps")
 
 
-def load_engine_setup(config_path: str | None) -> tuple[config_mod.Config, Plugins]:
-    """Find and load the config, the plugins it enables and its local plugins."""
-    path = config_mod.find(config_path, os.environ)
-    plugins = discover()
-    raw = config_mod.read(path)
-    for local in config_mod.local_plugin_paths(raw, path):
-        if not local.is_file():
-            raise ConfigError(f"{path}: policy.local_plugins: {local} does not exist")
-        load_local_plugin(plugins, local)
-    failed = {f.name: f.message for f in plugins.failures}
-    for name in raw.get("policy", {}).get("plugins", []) if isinstance(raw.get("policy"), dict) else []:
-        if name in failed:
-            raise ConfigError(f"{path}: policy.plugins: plugin {name!r} failed to load: {failed[name]}")
-    for name, message in failed.items():
-        if name.startswith("local:"):
-            raise ConfigError(f"{path}: policy.local_plugins: {name.removeprefix('local:')}: {message}")
-    _report_failures(plugins)
-    return config_mod.from_dict(raw, plugins.regulations, path), plugins
+def _work_dir(output: str | None) -> Path:
+    """A folder for this run's temporary files, made where a killed run leaves it findable.
+
+    Beside the ``--output`` file (``.out.json.policy-tmp-<pid>``), else in the temp dir
+    (``policy-tmp-<pid>-…``): the results being written, the spool of standard input and the
+    workbook's parts all go in it, and it is removed on every exit but kill -9.
+    """
+    if output is not None:
+        target = Path(os.path.realpath(output))  # through a symlink: beside the file it names
+        work = target.parent / f".{target.name}.policy-tmp-{os.getpid()}"
+        try:
+            work.mkdir()
+        except FileExistsError:
+            shutil.rmtree(work)  # left by a killed run that had our pid
+            work.mkdir()
+        except OSError as e:
+            _fail(f"--output: cannot write in {target.parent}: {e.strerror}")
+        return work
+    return Path(tempfile.mkdtemp(prefix=f"policy-tmp-{os.getpid()}-"))
+
+
+def _check_output(output: str, inputs: tuple[str, ...], others: tuple[str | None, ...]) -> None:
+    """--output must be in a folder that exists, and none of the files the run reads (click
+    refuses a folder as the file itself)."""
+    target = Path(output)
+    folder = target.parent
+    if not folder.is_dir():
+        _fail(f"--output: {output}: the folder {folder} does not exist")
+    if not target.exists():
+        return
+    for path in (*inputs, *others):
+        if path is not None and path != "-" and Path(path).exists() and os.path.samefile(path, target):
+            _fail(f"--output: {output} is also an input ({path}); writing it would destroy what is read")
+
+
+@contextlib.contextmanager
+def _signals_end_the_run():
+    """SIGTERM ends the run like Ctrl-C does, so the cleanup in ``finally`` blocks runs."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum, _frame):
+        click.echo("policy: terminated; nothing written", err=True)
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @cli.command()
@@ -332,36 +453,39 @@ def load_engine_setup(config_path: str | None) -> tuple[config_mod.Config, Plugi
 @click.option("--period", metavar="P", help="Period for period rules: 2026, 2026-H1, 2026-Q3, 2026-10.")
 @click.option("--roster", "rosters", multiple=True, metavar="[INDUSTRY=]FILE",
               help="Staff roster for period rules that need everyone; INDUSTRY= gives it to that plugin only (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv", "xlsx", "summary"]),
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="Output format (xlsx needs --output); summary: the 考核汇总 table, per party and period.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Labels for people in csv, xlsx, table, summary (default zh, or [policy] lang).")
 @click.option("--encoding", type=click.Choice(["utf-8-sig", "utf-8", "gb18030"]), help="csv only: default utf-8-sig (UTF-8 with BOM, for Excel).")
 @click.option("--summary-by", type=click.Choice(["person", "unit", "section", "department"]), default="person", show_default=True,
               help="Whom the 考核汇总 totals: each charged party, or the tickets' unit, section or department.")
 @click.option("--sheet", metavar="S", help="Spreadsheet sheet: its name or its number from 1 (default the first).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), metavar="FILE", help="Write here instead of standard output.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write here instead of standard output; an existing file is replaced only when the run succeeds.")
 @click.option("--jobs", "-j", default="auto", show_default=True, metavar="N|auto",
               help="Worker processes (auto: one per CPU for inputs of 32 MiB or more, else 1); the output is the same for any N.")
 @click.option("--quiet", "-q", is_flag=True, help="No warnings or progress on standard error.")
 @click.option("--explain", "explain_all", is_flag=True,
               help="Add each result's trace (why each figure; see policy explain) to json/jsonl; runs in one process.")
+@click.option("--debug", is_flag=True, help="On an internal error, print the traceback.")
 def evaluate(inputs, config_path, as_of, period, rosters, fmt, lang, encoding, summary_by, sheet, jobs, output, quiet,
-             explain_all) -> None:
+             explain_all, debug) -> None:
     """Evaluate complaint records (CSV, JSON, JSON Lines, .xlsx/.xls/.ods; - reads JSON Lines from stdin).
 
     Exit status: 0 all records evaluated; 1 some rejected (the rest still written);
-    2 usage or config error, nothing evaluated.
+    2 usage, config or input-file error, nothing written; 3 an internal error (a bug).
     """
+    if debug:
+        click.get_current_context().meta[DEBUG] = True
     from policy.cli import inputs as readers
     from policy.cli import outputs
-    from policy.core.periods import Period
-    from policy.core.pipeline import Engine
 
     try:
-        config, plugins = load_engine_setup(config_path)
+        setup = load_engine_setup(config_path)
     except ConfigError as e:
         _fail(str(e))
-    zone = config.zone
+    _report_failures(setup.plugins)
+    zone = setup.config.zone
     if as_of is None:
         as_of_time = datetime.now(zone).replace(microsecond=0)
     else:
@@ -371,6 +495,8 @@ def evaluate(inputs, config_path, as_of, period, rosters, fmt, lang, encoding, s
             _fail(f"--as-of: {e}")
     chosen = None
     if period is not None:
+        from policy.core.periods import Period
+
         try:
             chosen = Period.parse(period)
         except ValueError as e:
@@ -380,24 +506,29 @@ def evaluate(inputs, config_path, as_of, period, rosters, fmt, lang, encoding, s
         for path in inputs:
             readers.format_of(path)
             if path != "-" and not Path(path).is_file():
-                raise readers.InputError(f"{path}: no such file")
+                raise readers.InputError(f"{path}: {'a folder, not a file' if Path(path).is_dir() else 'no such file'}")
     except readers.InputError as e:
         _fail(str(e))
-
     if fmt is None:
-        suffix = Path(output).suffix.lower().lstrip(".") if output else ""
-        if suffix in outputs.WRITERS:
+        if output is not None:
+            suffix = Path(output).suffix.lower().lstrip(".")
+            if suffix not in outputs.WRITERS or suffix in ("table", "summary"):
+                _fail(f"--output {output}: no format for the suffix {Path(output).suffix or '(none)'!r}; "
+                      f"name one with --format {'|'.join(FORMATS)}")
             fmt = suffix
         else:
-            fmt = "table" if output is None and sys.stdout.isatty() else "json"
-
+            fmt = "table" if sys.stdout.isatty() else "json"
     if fmt == "xlsx" and not output:
         _fail("--format xlsx writes a workbook: name it with --output FILE.xlsx")
     if encoding is not None and fmt != "csv":
         _fail(f"--encoding is for csv output; {fmt} is always UTF-8")
+    if output is not None:
+        roster_files = tuple(r.partition("=")[2] if "=" in r and not Path(r).is_file() else r for r in rosters)
+        _check_output(output, inputs, (*roster_files, str(setup.config.path) if setup.config.path else None))
+    config, plugins = setup.config, setup.plugins
     presentation = outputs.presentation_of(config, plugins, as_of_time, period, inputs, lang, encoding, summary_by)
 
-    engine = Engine(config, plugins, as_of_time)
+    engine = setup.engine(as_of_time)
     if explain_all:
         if fmt not in ("json", "jsonl"):
             _fail("--explain adds a trace to json or jsonl results; for one ticket as text: policy explain ID")
@@ -415,53 +546,68 @@ def evaluate(inputs, config_path, as_of, period, rosters, fmt, lang, encoding, s
     if not quiet:
         for warning in engine.calendar.warnings:
             click.echo(f"policy: warning: {warning}", err=True)
-    spool = None
-    if engine.needs_history and "-" in inputs:
-        # Standard input can be read once only; rules on earlier tickets read the input twice.
-        spool = tempfile.NamedTemporaryFile("wb", suffix=".jsonl", delete=False)
-        shutil.copyfileobj(sys.stdin.buffer, spool)
-        spool.close()
-        inputs = tuple(spool.name if p == "-" else p for p in inputs)
+    with contextlib.ExitStack() as cleanup, _signals_end_the_run():
+        spooled = engine.needs_history and "-" in inputs
+        work = _work_dir(output) if output is not None or spooled else None
+        if work is not None:
+            cleanup.callback(shutil.rmtree, work, ignore_errors=True)
+        if spooled:
+            # Standard input can be read once only; rules on earlier tickets read the input twice.
+            spool = work / "stdin.jsonl"
+            with spool.open("wb") as f:
+                shutil.copyfileobj(sys.stdin.buffer, f)
+            inputs = tuple(str(spool) if p == "-" else p for p in inputs)
 
-    def rows():
-        for path in inputs:
-            yield from readers.read(path, sheet=sheet, columns=columns, notify=notify)
+        def rows():
+            for path in inputs:
+                yield from readers.read(path, sheet=sheet, columns=columns, notify=notify)
 
-    if fmt == "xlsx":
-        out = output
-    else:
-        out = open(output, "wb") if output else sys.stdout.buffer
-    errors = []
-    try:
-        writer = outputs.WRITERS[fmt](out, engine.articles, presentation)
-        if jobs > 1:
-            from policy.cli import jobs as parallel
-
-            chunks = parallel.chunks_of(inputs, sheet=sheet, columns=columns, notify=notify)
-            results = parallel.evaluate(engine, str(config.path), chunks, rows, jobs, outputs.renderer(writer) if writer.renders else None)
+        written = None if output is None else work / Path(output).name
+        if fmt == "xlsx":
+            out = str(written)  # its parts (xlsxwriter's row files) go beside it, in the run's folder
+        elif written is not None:
+            out = cleanup.enter_context(written.open("wb"))
         else:
-            if engine.needs_history:
-                engine.remember(rows())
-            results = engine.evaluate(rows())
-        if _progress_wanted(quiet, output, sys.stdout.isatty(), sys.stderr.isatty()):
-            results = _with_progress(results, engine)
-        outputs.write_all(writer, results, errors)
-        period = engine.period_consequences(chosen, roster_rows)
-        # A plugin whose period rules raised is listed after the records' errors (row 0, its name).
-        writer.finish(period, errors + engine.period_faults, engine.summary)
-    except readers.InputError as e:
-        _fail(str(e))
-    finally:
-        if output and fmt != "xlsx":
-            out.close()
-        if spool is not None:
-            os.unlink(spool.name)
+            out = sys.stdout.buffer
+        errors = []
+        try:
+            writer = outputs.WRITERS[fmt](out, engine.articles, presentation)
+            if jobs > 1:
+                from policy.cli import jobs as parallel
+
+                chunks = parallel.chunks_of(inputs, sheet=sheet, columns=columns, notify=notify)
+                results = parallel.evaluate(engine, str(config.path), chunks, rows, jobs,
+                                            outputs.renderer(writer) if writer.renders else None)
+            else:
+                if engine.needs_history:
+                    engine.remember(rows())
+                results = engine.evaluate(rows())
+            if _progress_wanted(quiet, output, sys.stdout.isatty(), sys.stderr.isatty()):
+                results = _with_progress(results, engine)
+            outputs.write_all(writer, results, errors)
+            period_items = engine.period_consequences(chosen, roster_rows)
+            # A plugin whose period rules raised is listed after the records' errors (row 0, its name).
+            writer.finish(period_items, errors + engine.period_faults, engine.summary)
+        except readers.InputError as e:
+            _fail(str(e))
+        except BrokenPipeError:
+            raise
+        except OSError as e:  # a file that cannot be read, a full disk: the system's word for it, not a bug
+            _fail(f"{e.filename + ': ' if e.filename else ''}{e.strerror or e}")
+        if written is not None:
+            if fmt != "xlsx":
+                out.close()
+            target = os.path.realpath(output)
+            if os.path.exists(target):
+                shutil.copymode(target, written)  # the old file's permissions, not the temp file's
+            os.replace(written, target)
     if errors and not quiet and output is not None:
         click.echo(f"policy: {len(errors)} of {engine.records} records rejected; see {output}", err=True)
     if not quiet:
         for fault in engine.period_faults:
             click.echo(f"policy: {fault.message}", err=True)
     sys.exit(EXIT_REJECTED if engine.rejected or engine.period_faults else 0)
+
 
 
 from policy.cli.explain import explain  # noqa: E402 - the command modules import this one lazily

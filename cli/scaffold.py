@@ -9,25 +9,34 @@ point that makes `policy plugins` find it. The author replaces the regulation, n
 from __future__ import annotations
 
 import keyword
+import unicodedata
 from pathlib import Path
+
+import tomli_w
+
+# The distribution that provides `policy` (the name `policy` on the package index is another project's).
+POLICY_DISTRIBUTION = "policy-complaints"
+# The name becomes a folder, a module and a distribution name; file systems allow 255 bytes a
+# name, and a name this long is already unreadable in a config.
+MAX_NAME_CHARS = 64
 
 PYPROJECT = '''[build-system]
 requires = ["setuptools>=69"]
 build-backend = "setuptools.build_meta"
 
 [project]
-name = "{name}"
+name = "{dist}"
 version = "0.1.0"
-description = "{title}: a policy plugin"
+description = {description_toml}
 requires-python = ">=3.11"
-dependencies = ["policy"]
+dependencies = ["{policy_dist}"]
 
 [project.optional-dependencies]
 test = ["pytest>=8"]
 
 # This line is what makes `policy plugins` find the plugin, and `plugins = ["{name}"]` enable it.
 [project.entry-points.policy]
-{name} = "{name}"
+{entry_point}
 
 [tool.setuptools]
 packages = ["{name}"]
@@ -36,7 +45,7 @@ packages = ["{name}"]
 testpaths = ["tests"]
 '''
 
-MODULE = '''"""{name}: {title} as a policy plugin.
+MODULE = '''"""{name}: a regulation as a policy plugin (its title is in REGULATION below).
 
 Replace the example regulation below with yours: declare each clause in RULES, each figure in
 Parameters (with its rule id and article), the record fields in FIELDS, and implement the hooks
@@ -72,7 +81,7 @@ class Parameters:
 
 REGULATION = Regulation(
     name="{name}",
-    title="{title}",
+    title={title_py},
     source="where the text comes from",
     rules=RULES,
     fields=FIELDS,
@@ -144,7 +153,8 @@ T-002,2026-03-06 17:00,2026-03-11 10:00,李四
 
 README = '''# {name}
 
-{title}, as a plugin for [policy](https://pypi.org/project/policy/).
+{title_md}, as a plugin for [policy](https://pypi.org/project/{policy_dist}/)
+(distribution `{policy_dist}`; the import package and the command are `policy`).
 
 ```sh
 pip install -e '.[test]'          # policy plugins now lists {name}
@@ -159,14 +169,44 @@ class ScaffoldError(ValueError):
     pass
 
 
+def distribution_name(name: str) -> str:
+    """The package index name for a plugin NAME: NAME itself when ASCII, else an ASCII spelling.
+
+    Distribution names are ASCII letters, digits, ``.``, ``_`` and ``-``; a Chinese module name
+    (``供热``) gets ``policy-plugin-`` and its punycode, which is ASCII and reversible.
+    """
+    if name.isascii():
+        return name
+    return "policy-plugin-" + name.encode("punycode").decode("ascii").strip("-_")
+
+
 def new_plugin(name: str, where: Path, title: str | None = None) -> Path:
     """Write the package NAME/ under ``where``; refuse a bad name or an existing folder."""
-    if not name.isidentifier() or keyword.iskeyword(name) or not name.isascii():
-        raise ScaffoldError(f"{name!r} is not a valid Python identifier (letters, digits and _, not starting with a digit)")
+    if len(name) > MAX_NAME_CHARS:
+        raise ScaffoldError(f"the name is {len(name)} characters long; a plugin name has at most {MAX_NAME_CHARS}")
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise ScaffoldError(
+            f"{name!r} is not a valid Python identifier: letters (Chinese too), digits and _, "
+            f"not starting with a digit, and not a Python keyword"
+        )
+    if unicodedata.normalize("NFKC", name) != name:
+        # Python imports the NFKC form of a name: the folder must be spelt that way.
+        raise ScaffoldError(f"{name!r} is imported by Python as {unicodedata.normalize('NFKC', name)!r}; use that spelling")
     root = where / name
     if root.exists():
         raise ScaffoldError(f"{root} already exists; choose another name or remove it")
     title = title or f"{name} complaint regulation"
+    one_line = " ".join(title.split())  # a package summary and a README line have no line breaks
+    values = {
+        "name": name,
+        "dist": distribution_name(name),
+        "policy_dist": POLICY_DISTRIBUTION,
+        # Written as literals of each language, never pasted: quotes, backslashes, line breaks stay text.
+        "title_py": repr(title),
+        "description_toml": tomli_w.dumps({"d": f"{one_line}: a policy plugin"}).removeprefix("d = ").strip(),
+        "entry_point": tomli_w.dumps({name: name}).strip(),  # a Chinese key is quoted
+        "title_md": one_line,
+    }
     files = {
         "pyproject.toml": PYPROJECT,
         f"{name}/__init__.py": MODULE,
@@ -174,8 +214,11 @@ def new_plugin(name: str, where: Path, title: str | None = None) -> Path:
         "examples/records.csv": RECORDS,
         "README.md": README,
     }
-    for rel, template in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(template.format(name=name, title=title), encoding="utf-8")
+    try:
+        for rel, template in files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(template.format(**values), encoding="utf-8")
+    except OSError as e:
+        raise ScaffoldError(f"cannot write {root}: {e.strerror or e}") from None
     return root

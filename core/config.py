@@ -123,6 +123,13 @@ def _converter() -> cattrs.Converter:
             raise ValueError(f"expected true or false, not {value!r}")
         return value
 
+    def structure_names(value: Any, _: type) -> list[str]:
+        # A bare string would otherwise be read as a list of its letters.
+        if not isinstance(value, list):
+            raise ValueError(f'expected a list in brackets such as ["power_supply"], not {value!r}')
+        return [structure_str(v, str) for v in value]
+
+    conv.register_structure_hook_func(lambda t: t == list[str], structure_names)
     conv.register_structure_hook(date, structure_date)
     conv.register_structure_hook(time, structure_time)
     conv.register_structure_hook(int, structure_int)
@@ -176,14 +183,19 @@ def structure(data: Mapping[str, Any], cls: type, prefix: str, path: Path | str)
         raise ConfigError("\n".join(f"{path}: {m}" for m in _messages(e, prefix))) from None
 
 
-def find(path: str | Path | None, environ: Mapping[str, str]) -> Path:
+def find(path: str | Path | None, environ: Mapping[str, str], installed: Iterable[str] = ()) -> Path:
     """--config, else $POLICY_CONFIG, else ./policy.toml; none found is an error."""
     if path is None:
         path = environ.get(ENV_VAR) or DEFAULT_PATH
     p = Path(path)
+    if p.is_dir():
+        raise ConfigError(f"{p}: a directory, not a config file (name one with --config FILE or ${ENV_VAR})")
     if not p.is_file():
+        names = sorted(installed)
+        industry = names[0] if len(names) == 1 else "NAME"
+        listed = f" (installed plugins: {', '.join(names)})" if len(names) > 1 else ""
         raise ConfigError(
-            f"{p}: no config file here. Make one with `policy init --industry power_supply` "
+            f"{p}: no config file here. Make one with `policy init --industry {industry}`{listed} "
             f"(or name one with --config FILE or ${ENV_VAR})."
         )
     return p
@@ -238,28 +250,44 @@ def from_dict(data: Mapping[str, Any], regulations: Mapping[str, Regulation], pa
     if not isinstance(tables, Mapping):
         errors.append(f"{path}: plugins: expected tables [plugins.<name>]")
         tables = {}
-    for name in tables:
+    parameters, versions = {}, {}
+    for name in sorted(set(tables) | set(policy.plugins)):
         if name not in regulations:
-            errors.append(f"{path}: plugins.{name}: unknown plugin; available: {available}")
+            if name in tables:
+                errors.append(f"{path}: plugins.{name}: unknown plugin; available: {available}")
+            continue
+        # Every table present is checked, enabled or not: a typo waits for no one to enable it.
+        table = tables.get(name, {})
+        if not isinstance(table, Mapping):
+            errors.append(f"{path}: plugins.{name}: expected a table [plugins.{name}]")
+            continue
+        try:
+            structured = _versions(table, regulations[name].parameters, name, path)
+        except ConfigError as e:
+            errors.append(str(e))
+            continue
+        if name in policy.plugins:
+            parameters[name] = structured[-1][1]  # the latest values
+            if len(structured) > 1:
+                versions[name] = dated.Versions(structured, ZoneInfo(policy.timezone))
     if errors:
         raise ConfigError("\n".join(errors))
-    parameters, versions = {}, {}
-    for name in policy.plugins:
-        cls = regulations[name].parameters
-        try:
-            tables_by_date = dated.versions(tables.get(name, {}), cls)
-        except dated.DatedError as e:
-            raise ConfigError(f"{path}: plugins.{name}.{e.key}{e}") from None
-        structured = []
-        for start, table in tables_by_date:
-            try:
-                structured.append((start, structure(table, cls, f"plugins.{name}", path)))
-            except ConfigError as e:
-                raise ConfigError(f"{e} (the values in force from {start})" if start else str(e)) from None
-        parameters[name] = structured[-1][1]
-        if len(structured) > 1:
-            versions[name] = dated.Versions(structured, ZoneInfo(policy.timezone))
     return Config(policy, calendar, parameters, path if isinstance(path, Path) else None, versions)
+
+
+def _versions(table: Mapping[str, Any], cls: type, name: str, path: Path | str) -> list[tuple[Any, Any]]:
+    """A plugin's table as its parameters, one per date a dated value changes (core/dated.py)."""
+    try:
+        tables_by_date = dated.versions(table, cls)
+    except dated.DatedError as e:
+        raise ConfigError(f"{path}: plugins.{name}.{e.key}{e}") from None
+    structured = []
+    for start, version in tables_by_date:
+        try:
+            structured.append((start, structure(version, cls, f"plugins.{name}", path)))
+        except ConfigError as e:
+            raise ConfigError(f"{e} (the values in force from {start})" if start else str(e)) from None
+    return structured
 
 
 def render(enabled: Iterable[str], regulations: Mapping[str, Regulation]) -> str:
@@ -278,7 +306,10 @@ def render(enabled: Iterable[str], regulations: Mapping[str, Regulation]) -> str
             comments[(f"plugins.{name}", d["name"])] = f"# {d['rule']} {d['article']}: {d['doc']}{_unit_note(d)}"
     comments[("policy", "plugins")] = "# industry plugins enabled (`policy plugins` lists what is installed)"
     comments[("policy", "timezone")] = "# a ticket time without an offset is in this zone"
-    comments[("policy", "local_plugins")] = "# Python files of the company's own hook implementations"
+    comments[("policy", "local_plugins")] = (
+        "# Python files of the company's own hook implementations. They are RUN as Python code,\n"
+        "# with the rights of whoever runs policy: list only files you trust (each --jobs worker runs them too)"
+    )
     comments[("calendar", "extra_holidays")] = (
         "# days the official schedule lacks or the company observes; a whole year:\n"
         '# [calendar.years."2027"] holidays = [...] workdays = [...]; close_of_business = 17:30:00'

@@ -50,18 +50,6 @@ class Plugins:
     regulations: dict[str, Regulation] = field(factory=dict)
     info: dict[str, PluginInfo] = field(factory=dict)
     failures: list[PluginFailure] = field(factory=list)
-    # False once someone watches hook calls: every call then goes through pluggy.
-    direct_calls: bool = True
-
-    def monitor(self, before: Any, after: Any) -> Any:
-        """Watch every hook call (pluggy's ``add_hookcall_monitoring``); returns the undo.
-
-        The switch the pipeline's direct calls respect: hook callers made after this call go
-        through pluggy, so ``before``/``after`` see them all.
-        """
-        self.direct_calls = False
-        return self.manager.add_hookcall_monitoring(before, after)
-
     def industry_caller(self, hook: str, industry: str) -> HookCall:
         """The hook for one industry: every plugin's implementation but the other industries'."""
         others = [
@@ -70,7 +58,8 @@ class Plugins:
             if name != industry and self.manager.get_plugin(name) is not None
         ]
         caller = self.manager.subset_hook_caller(hook, others) if others else getattr(self.manager.hook, hook)
-        return HookCall(caller, self.direct_calls)
+        # Once anyone monitors hook calls (tracing does), every call goes through pluggy.
+        return HookCall(caller, direct=not getattr(self.manager, "monitored", True))
 
 
 class HookCall:
@@ -79,7 +68,7 @@ class HookCall:
     The pipeline calls five hooks per ticket, and pluggy's general path (checking the
     arguments, looking up the implementations, its call loop) costs more than a plugin's own
     functions. When no implementation wraps the others and nobody monitors hook calls
-    (:meth:`Plugins.monitor`), the
+    (:class:`PluginManager` notes it), the
     implementations are called directly, in pluggy's order (last registered first,
     ``tryfirst``/``trylast`` respected), each with the arguments it names: a collected hook
     returns the list of answers that are not None, a first-result hook the first such answer.
@@ -140,8 +129,18 @@ class HookCall:
                     return
 
 
-def new_manager() -> pluggy.PluginManager:
-    pm = pluggy.PluginManager(hookspecs.PROJECT)
+class PluginManager(pluggy.PluginManager):
+    """pluggy's manager, remembering whether anyone asked to monitor hook calls (tracing does)."""
+
+    monitored = False
+
+    def add_hookcall_monitoring(self, before: Any, after: Any) -> Any:
+        self.monitored = True  # stays so after undo: the direct path is only an optimisation
+        return super().add_hookcall_monitoring(before, after)
+
+
+def new_manager() -> PluginManager:
+    pm = PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
     return pm
 
@@ -207,9 +206,15 @@ def discover(enabled: Iterable[str] | None = None) -> Plugins:
     """
     plugins = Plugins(new_manager())
     wanted = None if enabled is None else set(enabled)
+    loaded: dict[str, str] = {}  # entry-point name -> the object it names
     for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
         if wanted is not None and ep.name not in wanted:
             continue
+        if loaded.get(ep.name) == ep.value:
+            # The same plugin declared twice: metadata of an older install left behind, as
+            # after the distribution was renamed (policy -> policy-complaints).
+            continue
+        loaded[ep.name] = ep.value
         dist = getattr(ep, "dist", None)
         version = dist.version if dist is not None else None
         source = dist.name if dist is not None else ep.value

@@ -259,7 +259,7 @@ def test_a_wrapper_or_call_monitoring_sends_calls_through_pluggy():
     assert consequences(record=1, classification=None, deadlines=None, appeal=None, params=None, trace=None)[-1] == ["wrapped"]
     ps = _ordered_plugins()
     seen = []
-    ps.monitor(lambda name, impls, kwargs: seen.append(name), lambda *a: None)
+    ps.manager.add_hookcall_monitoring(lambda name, impls, kwargs: seen.append(name), lambda *a: None)
     classify = ps.industry_caller("policy_classify", "none")
     assert not classify.direct
     assert classify(record=1, params=None, history=None, calendar=None, trace=None) == "c" and seen == ["policy_classify"]

@@ -1,4 +1,4 @@
-"""bank_branch: 银行网点优质规范服务考核办法 (B1, seed 001) as a policy plugin.
+"""bank_branch: 银行网点优质规范服务考核办法 (B1) as a policy plugin.
 
 A third-party plugin, written with `policy new-plugin` and tested with policy's test kit. Its
 records are check scores, not complaint tickets: one row per branch (网点) per quarter with
@@ -56,7 +56,7 @@ class Parameters:
 REGULATION = Regulation(
     name="bank_branch",
     title="银行网点优质规范服务考核办法",
-    source="seed 001 (第三条, 第五条, 第六条)",
+    source="银行网点优质规范服务考核办法 第三条, 第五条, 第六条 (the plugin's README.md)",
     rules=RULES,
     fields=FIELDS,
     parameters=Parameters,

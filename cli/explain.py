@@ -29,7 +29,8 @@ def explain(ticket_id, inputs, config_path, as_of, period, rosters, sheet, lang,
     the trace comes from the same run, so it cannot disagree with the result.
     """
     from policy.cli import inputs as readers
-    from policy.cli.main import _fail, _read_rosters, load_engine_setup
+    from policy.cli.main import _fail, _read_rosters
+    from policy.core.setup import load_engine_setup
     from policy.core.config import ConfigError
     from policy.core.model import RecordError
     from policy.core.periods import Period

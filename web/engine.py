@@ -41,7 +41,7 @@ PROGRESS_EVERY = 2000  # records between two progress notes
 
 def load_setup(config_path: str | None):
     """The config and plugins, exactly as ``policy evaluate`` loads them."""
-    from policy.cli.main import load_engine_setup
+    from policy.core.setup import load_engine_setup
 
     return load_engine_setup(config_path)
 

@@ -467,9 +467,11 @@ def _signals_end_the_run():
 @click.option("--quiet", "-q", is_flag=True, help="No warnings or progress on standard error.")
 @click.option("--explain", "explain_all", is_flag=True,
               help="Add each result's trace (why each figure; see policy explain) to json/jsonl; runs in one process.")
+@click.option("--log", "log_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Append one JSON line for this run: its run section, counts and the output's SHA-256 (a decision log).")
 @click.option("--debug", is_flag=True, help="On an internal error, print the traceback.")
 def evaluate(inputs, config_path, as_of, period, rosters, fmt, lang, encoding, summary_by, sheet, jobs, output, quiet,
-             explain_all, debug) -> None:
+             explain_all, log_path, debug) -> None:
     """Evaluate complaint records (CSV, JSON, JSON Lines, .xlsx/.xls/.ods; - reads JSON Lines from stdin).
 
     Exit status: 0 all records evaluated; 1 some rejected (the rest still written);
@@ -568,7 +570,7 @@ def evaluate(inputs, config_path, as_of, period, rosters, fmt, lang, encoding, s
         elif written is not None:
             out = cleanup.enter_context(written.open("wb"))
         else:
-            out = sys.stdout.buffer
+            out = _Hashing(sys.stdout.buffer) if log_path else sys.stdout.buffer
         errors = []
         try:
             writer = outputs.WRITERS[fmt](out, engine.articles, presentation)
@@ -606,7 +608,46 @@ def evaluate(inputs, config_path, as_of, period, rosters, fmt, lang, encoding, s
     if not quiet:
         for fault in engine.period_faults:
             click.echo(f"policy: {fault.message}", err=True)
-    sys.exit(EXIT_REJECTED if engine.rejected or engine.period_faults else 0)
+    status = EXIT_REJECTED if engine.rejected or engine.period_faults else 0
+    if log_path is not None:
+        from policy.core.run import sha256_of
+
+        digest = out.hexdigest() if output is None else sha256_of(output)
+        _append_log(log_path, {"run": presentation.run, "summary": engine.summary, "exit": status,
+                               "output": {"path": output, "format": fmt, "sha256": digest}})
+    sys.exit(status)
+
+
+class _Hashing:
+    """Standard output that also hashes what is written to it (for ``--log``)."""
+
+    def __init__(self, out):
+        import hashlib
+
+        self.out, self.digest = out, hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        return self.out.write(data)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+    def hexdigest(self) -> str:
+        return self.digest.hexdigest()
+
+
+def _append_log(path: str, entry: dict) -> None:
+    """One line appended (O_APPEND, one write): a decision log is added to, never rewritten."""
+    line = json.dumps(entry, ensure_ascii=False, sort_keys=True, default=str).encode() + b"\n"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    except OSError as e:
+        _fail(f"--log: {path}: {e.strerror}")
+    try:
+        os.write(fd, line)
+    finally:
+        os.close(fd)
 
 
 

@@ -1,0 +1,92 @@
+"""The smallest inputs the fuzz suite found breaking a promise, one test each.
+
+Each is marked with the issue item that will fix it; strict, so that the fix turns it into a
+failure until the mark is removed.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import fuzz_harness as h
+
+RECEIVED = "2026-03-02 10:00"
+
+
+def _jsonl(tmp_path, *records) -> str:
+    path = tmp_path / "t.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12 item 6: a list or object in a choice field crashes the first pass")
+@pytest.mark.parametrize("industry", ["airport", "gas"])
+@pytest.mark.parametrize("channel", [["web"], {"a": 1}])
+def test_a_list_in_a_choice_field_is_a_field_error_with_history_plugins(configs, tmp_path, industry, channel):
+    run = h.evaluate(configs[industry], [_jsonl(tmp_path, {"id": "A1", "received_at": RECEIVED, "channel": channel})])
+    assert run.crash is None and run.exit_code == 1
+    (error,) = run.document["errors"]
+    assert (error["row"], error["id"], error["field"]) == (1, "A1", "channel")
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12 item 6: a phone number in a time cell is an OverflowError")
+@pytest.mark.parametrize("config", ["power_supply", "water", "mixed"])
+def test_a_phone_number_in_a_time_cell_is_a_field_error(configs, tmp_path, config):
+    record = {"id": "A1", "received_at": 13800138000, "industry": "gas"}
+    run = h.evaluate(configs[config], [_jsonl(tmp_path, record if config == "mixed" else {**record, "industry": config})])
+    assert run.crash is None and run.exit_code == 1
+    (error,) = run.document["errors"]
+    assert (error["row"], error["id"], error["field"]) == (1, "A1", "received_at")
+    assert "fault in plugin code" not in error["message"]
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12 item 6: wrong input is blamed on plugin code")
+@pytest.mark.parametrize("industry", ["power_supply", "water"])
+def test_an_object_in_a_choice_field_is_not_blamed_on_plugin_code(configs, tmp_path, industry):
+    run = h.evaluate(configs[industry], [_jsonl(tmp_path, {"id": "A1", "received_at": RECEIVED, "channel": {"a": 1}})])
+    (error,) = run.document["errors"]
+    assert (error["id"], error["field"]) == ("A1", "channel")
+    assert "fault in plugin code" not in error["message"]
+
+
+@pytest.mark.xfail(strict=True, reason="no item of issue 12 or 17: a JSON list or object in a text field is read as "
+                                       "its Python repr (id {} becomes ticket '{}')")
+@pytest.mark.parametrize("field,value", [("id", {}), ("id", ["A"]), ("person", {"x": [1]})])
+def test_a_list_or_object_in_a_text_field_is_a_field_error(configs, tmp_path, field, value):
+    record = {"id": "A1", "received_at": RECEIVED, "incident_kind": "attitude_complaint", "person": "张伟",
+              "post": "collector", field: value}
+    run = h.evaluate(configs["water"], [_jsonl(tmp_path, record)])
+    assert run.exit_code == 1 and run.document["results"] == []
+    (error,) = run.document["errors"]
+    assert (error["row"], error["field"]) == (1, field)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12 item 1: a bad byte in one CSV row shifts row numbers and ids")
+def test_one_bad_byte_in_a_csv_costs_that_row_only(configs, tmp_path):
+    lines = ["id,received_at,person"] + [f"R{i},{RECEIVED},Zhang" for i in range(1, 3001)]
+    data = "\n".join(lines).encode() + b"\n"
+    data = data.replace(b"R2000,", b"R2000\xff,")  # row 2001 as a spreadsheet shows it
+    path = tmp_path / "t.csv"
+    path.write_bytes(data)
+    run = h.evaluate(configs["airport"], [path])
+    assert run.document["summary"]["records"] == 3000
+    (error,) = run.document["errors"]
+    assert error["row"] == 2001
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12 item 2: an unclosed quote swallows the rows after it")
+def test_an_unclosed_quote_never_swallows_rows(configs, tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(f'id,received_at,person\nA1,{RECEIVED},"Zhang\nA2,{RECEIVED},Li\nA3,{RECEIVED},Wang\n')
+    run = h.evaluate(configs["airport"], [path])
+    assert run.document["summary"]["records"] == 3
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12, messages: a double BOM hides the first header")
+def test_a_csv_with_two_boms_reads_its_first_column(configs, tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(("\ufeff\ufeff工单编号,受理时间\nA1," + RECEIVED + "\n").encode())
+    run = h.evaluate(configs["airport"], [path])
+    assert run.exit_code == 0 and [r["id"] for r in run.document["results"]] == ["A1"]

@@ -465,6 +465,7 @@ def check_accounting(run: Run, expected: list[tuple[int, str | None]], source_of
 # -- the tally of a survey --------------------------------------------------------------------------
 
 TALLY: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+SAMPLES: dict[str, dict[str, str]] = collections.defaultdict(dict)
 
 
 def verdict(prop: str, problems: list[str], records: int) -> None:
@@ -472,9 +473,10 @@ def verdict(prop: str, problems: list[str], records: int) -> None:
     t = TALLY[prop]
     t["examples"] += 1
     t["records"] += records
-    kinds = {p.split(":", 1)[0] for p in problems}
-    for k in kinds:
+    kinds = {p.split(":", 1)[0]: p for p in problems}
+    for k, p in kinds.items():
         t[k] += 1
+        SAMPLES[prop].setdefault(k, p[:300])  # the first of each kind, to say what it was
     if problems and not SURVEY:
         raise Violations("\n".join(problems[:8]))
 
@@ -482,4 +484,5 @@ def verdict(prop: str, problems: list[str], records: int) -> None:
 def write_tally() -> None:
     path = os.environ.get("POLICY_FUZZ_TALLY")
     if path and TALLY:
-        Path(path).write_text(json.dumps({k: dict(v) for k, v in sorted(TALLY.items())}, indent=1, ensure_ascii=False))
+        tally = {k: {**v, "samples": SAMPLES.get(k, {})} for k, v in sorted(TALLY.items())}
+        Path(path).write_text(json.dumps(tally, indent=1, ensure_ascii=False))

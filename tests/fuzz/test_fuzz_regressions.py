@@ -90,3 +90,62 @@ def test_a_csv_with_two_boms_reads_its_first_column(configs, tmp_path):
     path.write_bytes(("\ufeff\ufeff工单编号,受理时间\nA1," + RECEIVED + "\n").encode())
     run = h.evaluate(configs["airport"], [path])
     assert run.exit_code == 0 and [r["id"] for r in run.document["results"]] == ["A1"]
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12 item 7: writers crash on NaN (xlsx) and on integers beyond 64 bits (json)")
+@pytest.mark.parametrize("fmt,amount", [("xlsx", "NaN"), ("json", 2**70)])
+def test_writers_never_crash_on_an_amount(configs, tmp_path, fmt, amount):
+    record = {"id": "W1", "received_at": RECEIVED, "record_type": "grievance_award", "person": "张伟",
+              "post": "collector", "award_amount": amount}
+    out = tmp_path / f"out.{fmt}"
+    run = h.evaluate(configs["water"], [_jsonl(tmp_path, record)], "--format", fmt, "--output", str(out))
+    assert run.crash is None and run.exit_code in (0, 1) and out.stat().st_size > 0
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12 item 9: --output into a missing folder is a traceback")
+def test_output_into_a_missing_folder_is_a_usage_error(configs, tmp_path):
+    target = tmp_path / "missing" / "x.json"
+    run = h.evaluate(configs["water"], [_jsonl(tmp_path, {"id": "A1", "received_at": RECEIVED})], "--output", str(target))
+    assert run.crash is None and run.exit_code == 2 and str(target.parent) in run.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12 item 8: one blank cell at XFD1048576 makes the reader allocate the whole grid")
+def test_a_spreadsheet_declaring_a_huge_grid_is_refused_within_bounded_memory(configs, tmp_path):
+    import resource
+    import subprocess
+    import sys
+    import zipfile
+
+    import xlsxwriter
+
+    plain = tmp_path / "plain.xlsx"
+    book = xlsxwriter.Workbook(str(plain))
+    ws = book.add_worksheet()
+    ws.write_row(0, 0, ["工单编号", "受理时间"])
+    ws.write_row(1, 0, ["A1", RECEIVED])
+    ws.write_blank(1048575, 16383, None, book.add_format({"bold": True}))  # XFD1048576
+    book.close()
+    # The cell made an empty text cell, as some exporters write it: a value at the grid's far corner.
+    path = tmp_path / "far.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<c r="XFD1048576" s="1"/>', b'<c r="XFD1048576" t="inlineStr"><is><t></t></is></c>')
+            dst.writestr(item, data)
+    assert path.stat().st_size < 10_000
+
+    def two_gib():  # the run gets 2 GiB, not the machine's memory
+        resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "policy.cli.main", "evaluate", "--config", configs["airport"], "--as-of", h.AS_OF,
+         "--format", "json", "--jobs", "1", str(path)],
+        capture_output=True, text=True, preexec_fn=two_gib, timeout=600,
+    )
+    assert "Traceback" not in proc.stderr and "panicked" not in proc.stderr, proc.stderr[-500:]
+    assert proc.returncode in (0, 2), f"status {proc.returncode}: {proc.stderr[-300:]}"
+    if proc.returncode == 0:
+        assert [r["id"] for r in json.loads(proc.stdout)["results"]] == ["A1"]
+    else:
+        assert "far.xlsx" in proc.stderr

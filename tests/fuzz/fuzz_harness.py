@@ -224,6 +224,26 @@ class Batch:
     mutations: list[str]
     headers: dict[tuple[str, str], str]  # (industry, field) -> the column header used for it
 
+    @property
+    def config(self) -> str:
+        """The config it is for: its plugin's, or "mixed" (all four enabled)."""
+        return self.industries[0] if len(self.industries) == 1 else "mixed"
+
+
+CONFIGS = (*PLUGINS, "mixed")
+
+
+def any_batches(**options: Any) -> st.SearchStrategy[Batch]:
+    """Batches for any config: each built-in plugin's, or all four together."""
+    return st.sampled_from(CONFIGS).flatmap(lambda config: batches(config, **options))
+
+
+def batch_of(config: str, *records: dict[str, Any]) -> Batch:
+    """A batch written by hand (an explicit example): records by field name."""
+    industries = PLUGINS if config == "mixed" else (config,)
+    rows = [Row(r.get("industry", industries[0]), dict(r)) for r in records]
+    return Batch(rows, industries, [], {(i, f): f for i in industries for f in FIELDS[i]})
+
 
 @st.composite
 def batches(draw, config: str, json_input: bool, mutate_rows: bool = True, max_rows: int = 25,
@@ -327,9 +347,9 @@ def _row_id(row: Row | str) -> str | None:
     return expected_id(row.cells.get("id")) if isinstance(row, Row) else None
 
 
-def write_jsonl(path: Path, batch: Batch, eol: str = "\n") -> Written:
+def write_jsonl(path: Path, batch: Batch, eol: str = "\n", bom: bool = False) -> Written:
     lines = [r if isinstance(r, str) else dumps(keyed(r, batch.headers)) for r in batch.rows]
-    path.write_bytes((eol.join(lines) + eol).encode())
+    path.write_bytes((codecs.BOM_UTF8 if bom else b"") + (eol.join(lines) + eol).encode())
     return Written(path, [(i, _row_id(r)) for i, r in enumerate(batch.rows, 1)])
 
 

@@ -149,3 +149,28 @@ def test_a_spreadsheet_declaring_a_huge_grid_is_refused_within_bounded_memory(co
         assert [r["id"] for r in json.loads(proc.stdout)["results"]] == ["A1"]
     else:
         assert "far.xlsx" in proc.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12, messages: a whitespace id is reported as ''")
+def test_a_whitespace_id_is_reported_as_no_id(configs, tmp_path):
+    run = h.evaluate(configs["airport"], [_jsonl(tmp_path, {"id": " \u3000", "received_at": RECEIVED})])
+    (error,) = run.document["errors"]
+    assert (error["row"], error["id"], error["field"]) == (1, None, "id")
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12 item 4: an output that is one of the inputs erases the input")
+def test_an_output_that_is_an_input_is_refused(configs, tmp_path):
+    source = _jsonl(tmp_path, {"id": "A1", "received_at": RECEIVED})
+    before = open(source, "rb").read()
+    run = h.evaluate(configs["airport"], [source], "--format", "jsonl", "--output", source)
+    assert run.exit_code == 2 and open(source, "rb").read() == before
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12 item 4: --output is truncated before any input is read")
+def test_a_refused_run_leaves_the_old_output_alone(configs, tmp_path):
+    target = tmp_path / "results.json"
+    target.write_text("last month\n")
+    broken = tmp_path / "broken.json"
+    broken.write_text("[{")
+    run = h.evaluate(configs["airport"], [broken], "--output", str(target))
+    assert run.exit_code == 2 and target.read_text() == "last month\n"

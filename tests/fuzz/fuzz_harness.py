@@ -14,6 +14,7 @@ import io
 import json
 import os
 import random
+import signal
 import string
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -22,7 +23,7 @@ from typing import Any
 
 import attrs
 from click.testing import CliRunner
-from hypothesis import assume, settings
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from policy.cli.main import cli
@@ -414,10 +415,37 @@ class Run:
     document: dict | None
 
 
+HANG_SECONDS = 30
+
+
+class Endless(BaseException):
+    """A run that did not end: a reader or the pipeline in a loop (a BaseException, so that
+    no ``except Exception`` in the code under test swallows it)."""
+
+
+def _endless(signum, frame):
+    raise Endless()
+
+
 def evaluate(config: str, inputs: Iterable[str | Path], *options: str, stdin: bytes | None = None) -> Run:
+    keep = os.environ.get("POLICY_FUZZ_LAST")  # a folder: the inputs of the latest run, to find a hang
+    if keep:
+        import shutil
+
+        for p in inputs:
+            shutil.copy(p, Path(keep) / Path(p).name)
     args = ["evaluate", "--config", config, "--as-of", AS_OF, "--format", "json", "--jobs", "1", "--quiet",
             *options, *map(str, inputs)]
-    r = CliRunner().invoke(cli, args, input=stdin)
+    # A watchdog, not a speed limit: a run of a few hundred rows that takes minutes is in a loop.
+    previous = signal.signal(signal.SIGALRM, _endless)
+    signal.alarm(HANG_SECONDS)
+    try:
+        r = CliRunner().invoke(cli, args, input=stdin)
+    except Endless:
+        return Run(None, b"", "", f"endless: no end after {HANG_SECONDS} s on {', '.join(map(str, inputs))}", None)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
     crash = None
     if r.exception is not None and not isinstance(r.exception, SystemExit):
         crash = f"{type(r.exception).__name__}: {str(r.exception)[:300]}"
@@ -440,6 +468,8 @@ def check_accounting(run: Run, expected: list[tuple[int, str | None]], source_of
     error at its row number carrying its id (or no id when it has none).
     """
     problems: list[str] = []
+    if run.crash and run.crash.startswith("endless:"):
+        return [run.crash]
     if run.crash or "Traceback" in run.stderr:
         return [f"crash: {run.crash or run.stderr[-300:]}"]
     if run.exit_code not in (0, 1):
@@ -497,6 +527,8 @@ def verdict(prop: str, problems: list[str], records: int) -> None:
     for k, p in kinds.items():
         t[k] += 1
         SAMPLES[prop].setdefault(k, p[:300])  # the first of each kind, to say what it was
+    if SURVEY and sum(c["examples"] for c in TALLY.values()) % 25 == 0:
+        write_tally()  # as it goes, so that a survey cut short still has its figures
     if problems and not SURVEY:
         raise Violations("\n".join(problems[:8]))
 

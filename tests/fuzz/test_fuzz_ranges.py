@@ -52,9 +52,6 @@ def _number_parameters(config_path: str) -> list[tuple[str, str]]:
                   if isinstance(v, (int, float)) and not isinstance(v, bool))
 
 
-PARAMETERS = {p: None for p in h.PLUGINS}
-
-
 @pytest.mark.xfail(strict=True, reason="issue 12 item 5: a NaN or infinite parameter passes the config check")
 @settings(max_examples=h.budget(10))
 @given(data=st.data(), plugin=st.sampled_from(h.PLUGINS), value=st.sampled_from((float("nan"), float("inf"), float("-inf"))))

@@ -341,6 +341,8 @@ def expected_id(cell: Any) -> str | None:
         return cell.strip() or None
     if isinstance(cell, int) and not isinstance(cell, bool):
         return str(cell)
+    if isinstance(cell, float) and cell.is_integer():  # a ticket number a spreadsheet stored as a number
+        return str(int(cell))
     return None
 
 

@@ -190,3 +190,29 @@ def test_a_csv_cut_mid_character_ends(tmp_path, bom):
     # The reader itself, not `policy evaluate`: on main the run never ends and its memory grows.
     read = list(itertools.islice(inputs.read(str(path)), 100))
     assert [row for _, row, _ in read] == list(range(2, 12))  # nine records and the cut row, each once
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12 item 8: a corrupt deflate stream in a workbook is a calamine traceback")
+def test_a_workbook_with_a_corrupt_deflate_stream_is_refused_naming_it(configs, tmp_path):
+    import zipfile
+
+    import xlsxwriter
+
+    path = tmp_path / "corrupt.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet()
+    ws.write_row(0, 0, ["工单编号", "受理时间"])
+    for i in range(1, 200):
+        ws.write_row(i, 0, [f"A{i}", RECEIVED])
+    book.close()
+    with zipfile.ZipFile(path) as z:
+        sheet = z.getinfo("xl/worksheets/sheet1.xml")
+    data = bytearray(path.read_bytes())
+    name_length = int.from_bytes(data[sheet.header_offset + 26:sheet.header_offset + 28], "little")
+    extra_length = int.from_bytes(data[sheet.header_offset + 28:sheet.header_offset + 30], "little")
+    start = sheet.header_offset + 30 + name_length + extra_length
+    data[start + sheet.compress_size // 2:start + sheet.compress_size // 2 + 16] = b"\xff" * 16  # the sheet's deflate stream
+    path.write_bytes(bytes(data))
+    run = h.evaluate(configs["airport"], [path])
+    assert run.crash is None, run.crash
+    assert run.exit_code == 2 and "corrupt.xlsx" in run.stderr

@@ -163,7 +163,8 @@ def read(
     if not p.is_file():
         raise InputError(f"{path}: no such file")
     if fmt == "csv":
-        yield from _table(path, _csv_rows(p, path), columns, notify, columns.is_header, delimited=True)
+        layout = _Layout()
+        yield from _table(path, _csv_rows(p, path, layout), columns, notify, columns.is_header, layout=layout)
     elif fmt == "json":
         yield from read_json(p, path, columns)
     elif fmt == "sheet":
@@ -186,7 +187,8 @@ def read_roster(path: str, columns: Columns, notify: Notify | None = None) -> li
     if not p.is_file():
         raise InputError(f"{path}: no such file")
     if fmt == "csv":
-        rows = _table(path, _csv_rows(p, path), columns, notify, columns.is_roster_header, roster=True, delimited=True)
+        layout = _Layout()
+        rows = _table(path, _csv_rows(p, path, layout), columns, notify, columns.is_roster_header, roster=True, layout=layout)
     elif fmt == "sheet":
         rows = read_sheet(p, path, None, columns, notify, roster=True)
     elif fmt == "json":
@@ -244,13 +246,21 @@ def read_chunks(
 # -- tables: CSV and spreadsheets --------------------------------------------------------------
 
 
+class _Layout:
+    """What a CSV's reader learns from the table once its header is found: the number of columns."""
+
+    width: int | None = None
+
+
 def _table(
     where: str, rows: Iterator[tuple[int, Any]], columns: Columns, notify: Notify,
-    is_header: Callable[[list[str]], bool], roster: bool = False, delimited: bool = False,
+    is_header: Callable[[list[str]], bool], roster: bool = False, layout: _Layout | None = None,
 ) -> Iterator[tuple[str, int, Any]]:
     """Records of a table given as (row number, cells or FieldError): the header found under
-    title rows, its cells matched to known headers, then one mapping per row. ``delimited``:
-    the table is CSV, where a value in a column with no header means the row's cells shifted."""
+    title rows, its cells matched to known headers, then one mapping per row. ``layout``: the
+    table is CSV, where a value in a column with no header means the row's cells shifted, and
+    whose reader is told the header's width."""
+    delimited = layout is not None
     header = None
     first = None
     unreadable = []
@@ -274,6 +284,8 @@ def _table(
                              f"in the first {HEADER_SEARCH_ROWS} rows{why}")
         raise InputError(f"{where}: no header row with known column names (工单编号, 受理时间 … ; "
                          f"`policy plugins --json` lists them) in the first {HEADER_SEARCH_ROWS} rows{why}")
+    if layout is not None:
+        layout.width = len(header)
     names = [columns.known(t) or t for t in header]
     clash = columns.clash(names)
     if clash is not None:
@@ -400,8 +412,15 @@ class _Lines:
             yield text
 
 
-def _csv_rows(p: Path, source: str) -> Iterator[tuple[int, list[str] | FieldError]]:
-    """(row as Excel shows it, cells or FieldError) for each CSV record."""
+def _csv_rows(p: Path, source: str, layout: _Layout | None = None) -> Iterator[tuple[int, list[str] | FieldError]]:
+    """(row as Excel shows it, cells or FieldError) for each CSV record.
+
+    Physical lines are counted apart from the parser. A record that runs over several lines
+    is a cell with a line break, which Excel writes quoted; but a record that runs over
+    several lines and does not have the header's number of cells is a stray quote that paired
+    with a quote rows later: the file cannot be delimited from there, and each line from that
+    record's first to the end is a row lost, counted and reported, as for a quote never closed.
+    """
     encoding = detect_encoding(p)
     label = "UTF-8" if encoding == "utf-8" else "GB18030"
     csv.field_size_limit(CSV_FIELD_LIMIT)
@@ -421,19 +440,20 @@ def _csv_rows(p: Path, source: str) -> Iterator[tuple[int, list[str] | FieldErro
                 if lines.count < start:  # raised before taking a line: nothing is left
                     return
                 if "end of data" not in str(e) and "field limit" not in str(e):
+                    if lines.count > start:  # a stray quote took the lines after it: each is a row lost
+                        row = yield from _span(row, start, lines.count, f"{e}: a quote inside a cell must be doubled, \"\"")
+                        continue
                     yield row, FieldError(None, f"row {row} cannot be read: {e} (a quote inside a cell must be doubled, \"\")")
                     continue
-                # A quote opened and never closed: nothing after it can be delimited. Each line
-                # from there on is a row lost, and each is counted and reported.
-                for _ in stream:
-                    pass
-                last = row + lines.count - start
-                for n in range(row, last + 1):
-                    yield n, FieldError(None, (
-                        f"row {n} cannot be read: the quote opened in row {row} is never closed, so rows {row} to "
-                        f"{last} cannot be told apart; close the quote and run again"))
+                # A quote opened and never closed: nothing after it can be delimited.
+                yield from _lost_from(row, start, lines, stream, "is never closed")
                 return
             row += 1
+            if lines.count > start and layout is not None and layout.width is not None and len(cells) != layout.width:
+                row = yield from _span(row, start, lines.count, (
+                    f"a quote pairs with one {lines.count - start} line(s) later, leaving {len(cells)} cells for "
+                    f"the header's {layout.width}: a quote inside a cell must be doubled, \"\""))
+                continue
             bad = [n for n in range(start, lines.count + 1) if n in lines.bad] if lines.bad else ()
             if bad:
                 e = lines.bad[bad[0]]
@@ -443,6 +463,27 @@ def _csv_rows(p: Path, source: str) -> Iterator[tuple[int, list[str] | FieldErro
                     "the file again as UTF-8"))
                 continue
             yield row, cells
+
+
+def _span(row: int, start: int, end: int, why: str) -> Iterator[tuple[int, FieldError]]:
+    """The record that ran from line ``start`` to ``end`` could not be delimited: one row lost
+    per line, each counted and reported; returns the last row number used."""
+    last = row + end - start
+    for n in range(row, last + 1):
+        yield n, FieldError(None, f"row {n} cannot be read: rows {row} to {last} run together ({why})")
+    return last
+
+
+def _lost_from(row: int, start: int, lines: Any, stream: Iterator[str], how: str) -> Iterator[tuple[int, FieldError]]:
+    """Every line from ``row`` (the record that began on line ``start``) to the end: rows that
+    cannot be told apart, each one counted and reported."""
+    for _ in stream:
+        pass
+    last = row + lines.count - start
+    for n in range(row, last + 1):
+        yield n, FieldError(None, (
+            f"row {n} cannot be read: the quote opened in row {row} {how}, so rows {row} to "
+            f"{last} cannot be told apart; correct the quote and run again"))
 
 
 # -- JSON and JSON Lines -----------------------------------------------------------------------

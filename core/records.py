@@ -238,13 +238,34 @@ class RecordParser:
         # Header (field name or Chinese alias) -> (field name, reader of its cells).
         self._readers = {header: (f.name, read[f.name]) for header, f in self.by_header.items()}
         self._required = [f for f in merged.values() if f.required]
+        self._order = {name: i for i, name in enumerate(merged)}  # declared order: which bad cell is reported
         self._date_only: list[tuple[str, Any]] = []  # the time cells of the row being parsed given as days
         self._defaults = {f.name: f.default for f in merged.values() if f.default is not None}
 
     def parse(self, raw: Mapping[str, Any], source: str, row: int) -> Record:
         values: dict[str, Any] = dict(self._defaults)
-        readers = self._readers
         date_only = self._date_only = []
+        try:
+            self._read_cells(raw, values)
+        except FieldError:
+            # Of several bad cells, the one reported is the first in the declared order of the
+            # fields, not of the columns: the same record gives the same error in any format.
+            errors = []
+            self._read_cells(raw, {}, errors)
+            raise min(errors, key=lambda e: self._order.get(e.field, len(self._order))) from None
+        for f in self._required:
+            if values.get(f.name) is None:
+                raise FieldError(f.name, f"required and missing (column {' or '.join((f.name, *f.aliases))})")
+        if date_only:  # rare: name each such time by the column the input used
+            used = {self._readers[h][0]: h for h in raw if h in self._readers}
+            days = tuple((n, used.get(n, n)) for n in dict(date_only))
+            return Record(values, self.industry, source, row, self._blank, days)
+        return Record(values, self.industry, source, row, self._blank)
+
+    def _read_cells(self, raw: Mapping[str, Any], values: dict[str, Any], errors: list | None = None) -> None:
+        """Each mapped cell of ``raw`` into ``values``; a bad cell raises its FieldError, or, with
+        ``errors``, is added to it and the others are read all the same."""
+        readers = self._readers
         for header, cell in raw.items():
             reader = readers.get(header)
             if reader is None:
@@ -256,21 +277,18 @@ class RecordParser:
             name, read = reader
             try:
                 values[name] = read(cell)
-            except FieldError:
-                raise
+            except FieldError as e:
+                if errors is None:
+                    raise
+                errors.append(e)
             except Exception as e:  # noqa: BLE001 - the reader boundary: any cell is the input's fault
                 # A list where text belongs, a nested object, 13800138000 as a spreadsheet
                 # serial: whatever a cell makes the reading raise is that field's error.
-                raise FieldError(name, f"{_shown(cell)} cannot be read as {_EXPECTED[self.fields[name].kind]}"
-                                 f" ({type(e).__name__})") from None
-        for f in self._required:
-            if values.get(f.name) is None:
-                raise FieldError(f.name, f"required and missing (column {' or '.join((f.name, *f.aliases))})")
-        if date_only:  # rare: name each such time by the column the input used
-            used = {self._readers[h][0]: h for h in raw if h in self._readers}
-            days = tuple((n, used.get(n, n)) for n in dict(date_only))
-            return Record(values, self.industry, source, row, self._blank, days)
-        return Record(values, self.industry, source, row, self._blank)
+                error = FieldError(name, f"{_shown(cell)} cannot be read as {_EXPECTED[self.fields[name].kind]}"
+                                         f" ({type(e).__name__})")
+                if errors is None:
+                    raise error from None
+                errors.append(error)
 
     def _reader(self, f: Field):
         """A function reading one cell of ``f``; the common cases take the shortest path."""

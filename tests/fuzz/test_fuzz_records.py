@@ -2,9 +2,8 @@
 
 Each property draws a config (a built-in plugin's, or "mixed" with all four enabled) and
 records built from the plugin's declared fields, a quarter of them mutated field by field.
-A property that fails on main because of a known issue item is marked xfail (strict, so the
-fix turns it into a failure until the mark is removed) and carries that item's smallest
-input as an explicit example, so it fails the same way on every run.
+Each property carries the smallest inputs of the failures it once found as explicit
+examples, so a regression fails the same way on every run.
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ examples, so a regression fails the same way on every run.
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +19,6 @@ ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
 # issue 12 item 6: a dict in a choice field. With airport or gas (a first pass for repeats)
 # it ends the run with a traceback; with the others it is blamed on plugin code.
 DICT_IN_A_CHOICE = h.batch_of("airport", {"id": "A1", "received_at": RECEIVED, "channel": {"a": 1}})
-ITEM_6 = "issue 12 item 6: a list or object in a choice field crashes the first pass or is blamed on plugin code"
 
 
 @settings(max_examples=h.budget(40))

@@ -25,6 +25,7 @@ from policy.core import config as config_mod
 from policy.core.config import ConfigError
 from policy.core.plugins import Plugins, discover
 from policy.core.records import RecordParser, parse_time
+from policy.core.labels import plural
 from policy.core.setup import load_engine_setup
 
 DISTRIBUTION = "policy-complaints"  # the name on the package index; the import package is `policy`
@@ -604,7 +605,7 @@ def evaluate(inputs, config_path, as_of, period, rosters, fmt, lang, encoding, s
                 shutil.copymode(target, written)  # the old file's permissions, not the temp file's
             os.replace(written, target)
     if errors and not quiet and output is not None:
-        click.echo(f"policy: {len(errors)} of {engine.records} records rejected; see {output}", err=True)
+        click.echo(f"policy: {len(errors)} of {plural(engine.records, 'record')} rejected; see {output}", err=True)
     if not quiet:
         for fault in engine.period_faults:
             click.echo(f"policy: {fault.message}", err=True)

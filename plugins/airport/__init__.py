@@ -14,7 +14,7 @@ from .declarations import FIELDS, LABELS, READINGS, RULES, Parameters
 REGULATION = Regulation(
     name="airport",
     title="客户投诉管理和考核办法 / 客户投诉等级认定标准(试行)",
-    source="seed 000, third article and its attachment (criteria up to 3.2.4; the seed is cut off in 3.2.5)",
+    source="客户投诉管理和考核办法 第三条 and its attachment 客户投诉等级认定标准(试行) (criteria up to 3.2.4: the text breaks off inside 3.2.5)",
     rules=RULES,
     readings=READINGS,
     fields=FIELDS,

@@ -14,7 +14,7 @@ from .declarations import FIELDS, LABELS, READINGS, RULES, Parameters
 REGULATION = Regulation(
     name="gas",
     title="燃气有限责任公司投诉考核管理办法",
-    source="seed 004 (第一条–第五条)",
+    source="燃气有限责任公司投诉考核管理办法 第一条–第五条",
     rules=RULES,
     readings=READINGS,
     fields=FIELDS,

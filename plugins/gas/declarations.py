@@ -55,7 +55,7 @@ class Parameters:
     transfer_hours: float = param(2, unit="hours", rule="G1-4.1", article="第四条1", doc="hours that count as 立即 for the transfer (no text quantifies it)")
     contact_hours: float = param(2, unit="hours", rule="G1-4.2", article="第四条2", doc="hours that count as 立即 for contacting the caller")
     revisit_working_days: int = param(0, unit="working_days", rule="G1-4.4", article="第四条4", doc="working days from the form's return to the revisit; the text gives none, 0 = not assessed")
-    clerk_fine: tuple[int, int] = param([50, 100], unit="yuan", rule="G1-5.2", article="第五条2", doc="yuan from the general management staff member (seed: 50700元 = 50–100)")
+    clerk_fine: tuple[int, int] = param([50, 100], unit="yuan", rule="G1-5.2", article="第五条2", doc="yuan from the general management staff member (the text's 50700元, read as 50–100)")
     internal_cause_manager_fine: tuple[int, int] = param([100, 500], unit="yuan", rule="G1-5.3", article="第五条3", doc="yuan from the department manager (main responsibility)")
     internal_cause_person_fine: tuple[int, int] = param([100, 500], unit="yuan", rule="G1-5.3", article="第五条3", doc="yuan from each related responsible person")
     repeat_multiplier: float = param(2, unit="times", range=(1, 100), rule="G1-5.4", article="第五条4", doc="factor on the penalties of a second complaint on the same matter (双倍处罚)")

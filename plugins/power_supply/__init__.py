@@ -22,8 +22,8 @@ from .declarations import FIELDS, LABELS, READINGS, RULES, Parameters
 REGULATION = Regulation(
     name="power_supply",
     title="供电公司客户投诉管理考核办法 / 行风与服务工作零投诉考核办法",
-    source="seed 002 (P1, 第一条–第三十一条; P3, 投诉举报管理办法第四条); seed 000 first article (P2, 第十条–第十四条); "
-    "seeds 001/002 (P4, 优质服务管理及考核办法)",
+    source="供电公司客户投诉管理考核办法 第一条–第三十一条 (P1); 供电局客户投诉举报管理办法 第四条 (P3); "
+    "行风与服务工作零投诉考核办法 第十条–第十四条 (P2); 优质服务管理及考核办法 (P4)",
     rules=RULES,
     readings=READINGS,
     fields=FIELDS,

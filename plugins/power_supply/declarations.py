@@ -199,8 +199,8 @@ class Parameters:
     revisit_hours: float = param(24, unit="hours", rule="P1-16", article="第十六条", doc="hours from the unit's reply to the revisit")
     return_working_days: int = param(1, unit="working_days", rule="P1-17", article="第十七条", doc="working days from dispatch within which a ticket outside the remit may be returned")
     # -- penalties, 第二十四条
-    ten_prohibitions_fine: tuple[int, ...] = param([], unit="yuan", rule="P1-24.1", article="第二十四条(一)", doc="yuan [min, max] under 渝电监察[2005]7号, not in the seeds; [] reports the case for manual assessment")
-    ten_commitments_fine: tuple[int, ...] = param([], unit="yuan", rule="P1-24.2", article="第二十四条(二)", doc="yuan [min, max] under 渝电营[2005]15号, not in the seeds; [] reports the case for manual assessment")
+    ten_prohibitions_fine: tuple[int, ...] = param([], unit="yuan", rule="P1-24.1", article="第二十四条(一)", doc="yuan [min, max] under 渝电监察[2005]7号, another document, not encoded here; [] reports the case for manual assessment")
+    ten_commitments_fine: tuple[int, ...] = param([], unit="yuan", rule="P1-24.2", article="第二十四条(二)", doc="yuan [min, max] under 渝电营[2005]15号, another document, not encoded here; [] reports the case for manual assessment")
     other_responsible_fine: tuple[int, ...] = param([], unit="yuan", rule="P1-24.5", article="第二十四条(五)", doc="yuan [min, max] for each other responsible person, assessed by analogy; [] reports the case for manual assessment")
     work_quality_fine: tuple[int, int] = param([100, 200], unit="yuan", rule="P1-24.3.1.1", article="第二十四条(三)1(1)", doc="yuan, work quality, no loss to the customer")
     work_quality_loss_fine: tuple[int, int] = param([200, 300], unit="yuan", rule="P1-24.3.1.2", article="第二十四条(三)1(2)", doc="yuan, work quality, customer suffered a loss")

@@ -115,9 +115,9 @@ def p1_24_general(record, p) -> list[Consequence]:
         raise FieldError("cause", "cause is needed to assess a counted complaint of general impact: "
                          "work_quality, attitude_poor, attitude_bad, ten_prohibitions or ten_commitments")
     if cause == "ten_prohibitions":
-        return [_refer("P1-24.1", person, p.ten_prohibitions_fine, "assess under 渝电监察[2005]7号 (十个不准), not in the seeds")]
+        return [_refer("P1-24.1", person, p.ten_prohibitions_fine, "assess under 渝电监察[2005]7号 (十个不准), another document, not encoded here")]
     if cause == "ten_commitments":
-        return [_refer("P1-24.2", person, p.ten_commitments_fine, "assess under 渝电营[2005]15号 (十项承诺), not in the seeds")]
+        return [_refer("P1-24.2", person, p.ten_commitments_fine, "assess under 渝电营[2005]15号 (十项承诺), another document, not encoded here")]
     if cause == "work_quality":
         if record.customer_loss:
             return [_fine("P1-24.3.1.2", person, "responsible_person", p.work_quality_loss_fine)]

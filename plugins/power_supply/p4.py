@@ -54,7 +54,7 @@ def p4_4_2_station_head_fine(record, classification, p) -> list[Consequence]:
 
 
 def p4_4_3_rules_breach(record) -> list[Consequence]:
-    """四、3: breaches of 三个十条 or 首问负责制 go under 行风建设及优质服务考核办法 (not in the seeds)."""
+    """四、3: breaches of 三个十条 or 首问负责制 go under 行风建设及优质服务考核办法 (another document, not encoded here)."""
     if not record.rules_breach:
         return []
     return [Consequence("P4-4.3", record.person or record.station, "responsible_person", "refer",

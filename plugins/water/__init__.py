@@ -14,7 +14,7 @@ from .declarations import FIELDS, LABELS, READINGS, RULES, Parameters
 REGULATION = Regulation(
     name="water",
     title="水务集团有限公司关于改善服务态度、提升服务效能、助力营商环境的实施意见",
-    source="seed 003 (五、结果运用; 六、责任复议与追究)",
+    source="水务集团…关于改善服务态度、提升服务效能、助力营商环境的实施意见 五、结果运用; 六、责任复议与追究",
     rules=RULES,
     readings=READINGS,
     fields=FIELDS,

@@ -101,7 +101,7 @@ class Parameters:
     person_year_threshold: int = param(2, unit="count", range=(1, 1_000_000), rule="W1-5.2.1b", article="五(二)1", doc="incidents in a calendar year from which the person's year-end bonus is paid at a share")
     person_year_bonus_pct: int = param(80, unit="percent", rule="W1-5.2.1b", article="五(二)1", doc="percent of the year-end bonus paid")
     section_month_threshold: int = param(2, unit="count", range=(1, 1_000_000), rule="W1-5.2.2a", article="五(二)2", doc="incidents of one kind in a month that make a bad month for the section")
-    section_month_fine: int = param(1000, unit="yuan", rule="W1-5.2.2a", article="五(二)2", doc="yuan off the section head's month (seed: IOoO元 = 1000)")
+    section_month_fine: int = param(1000, unit="yuan", rule="W1-5.2.2a", article="五(二)2", doc="yuan off the section head's month (the scanned text's IOoO元, read as 1000)")
     section_bad_months_threshold: int = param(3, unit="months", range=(1, 12), rule="W1-5.2.2b", article="五(二)2", doc="bad months in the year from which the section head's bonus is paid at a share")
     section_year_bonus_pct: int = param(80, unit="percent", rule="W1-5.2.2b", article="五(二)2", doc="percent of the section head's year-end bonus paid")
     department_year_threshold: int = param(5, unit="count", range=(1, 1_000_000), rule="W1-5.2.3", article="五(二)3", doc="incidents of one kind in a year that mark the department")

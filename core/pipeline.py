@@ -135,6 +135,9 @@ class Engine:
         # the default and the fast path), or every ticket's.
         self.explaining: frozenset[str] | None = None
         self.explain_all = False
+        # policy explain: which tickets each tally came from, (industry, key, month) -> ids;
+        # None (the default) keeps only the sums.
+        self.tally_log: dict[tuple, list[str]] | None = None
         # A plugin's period rules that raised: reported with the errors, after the records'.
         self.period_faults: list[RecordError] = []
         # To say whose code raised (read on the error path only): the plugins' modules and
@@ -318,6 +321,9 @@ class Engine:
         ]
         for tally in tallies:
             industry.ledger.add(tally)
+        if self.tally_log is not None:
+            for tally in tallies:
+                self.tally_log.setdefault((industry.name, tally.key, (tally.on.year, tally.on.month)), []).append(record.id)
         if trace is not None:
             result.trace = explain(industry=industry, raw=raw or {}, record=record, result=result,
                                    calendar=self.calendar, trace=trace, tallies=tallies, articles=self.articles)

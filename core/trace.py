@@ -25,6 +25,7 @@ from typing import Any
 import attrs
 
 ONE_DAY = timedelta(days=1)
+TICKETS_SHOWN = 50  # a period item's tickets listed in the text (all of them in --json)
 
 # chinese-calendar's holiday names, as the State Council's notices write them.
 HOLIDAY_NAMES = {
@@ -114,6 +115,7 @@ def trace_ticket(engine: Any, rows: Callable[[], Iterable[Any]], ticket_id: str,
 
     ticket_id = ticket_id.strip()
     engine.explaining = frozenset({ticket_id})
+    engine.tally_log = {}
     if engine.needs_history:
         engine.remember(rows())
     found = None
@@ -123,23 +125,28 @@ def trace_ticket(engine: Any, rows: Callable[[], Iterable[Any]], ticket_id: str,
     if found is None or isinstance(found, RecordError):
         return found
     trace = dict(found.trace)
-    trace["period"] = [
-        as_dict(item, engine.articles) for item in engine.period_consequences(period, roster)
-        if _counts_toward(trace, item)
-    ]
+    trace["period"] = []
+    for item in engine.period_consequences(period, roster):
+        tickets = _tickets_behind(trace, item, engine.tally_log)
+        if tickets is not None:
+            trace["period"].append({**as_dict(item, engine.articles), "tickets": tickets})
     return trace
 
 
-def _counts_toward(trace: Mapping[str, Any], item: Any) -> bool:
-    """A period consequence this ticket counts toward: a party its tallies name, in a period that
-    holds the tally's month."""
+def _tickets_behind(trace: Mapping[str, Any], item: Any, log: Mapping[tuple, list[str]]) -> list[str] | None:
+    """The tickets that make up a period consequence this ticket counts toward (a party its
+    tallies name, in a period that holds the tally's month); None for one it does not."""
     from .periods import Period
 
     try:
-        months = {f"{y:04d}-{m:02d}" for y, m in Period.parse(item.period).months}
+        months = Period.parse(item.period).months
     except ValueError:
-        return False
-    return any(item.party in t["key"] and t["month"] in months for t in trace["counts_toward"])
+        return None
+    names = {f"{y:04d}-{m:02d}" for y, m in months}
+    keys = [tuple(t["key"]) for t in trace["counts_toward"] if item.party in t["key"] and t["month"] in names]
+    if not keys:
+        return None
+    return sorted({i for key in keys for m in months for i in log.get((trace["industry"], key, m), ())})
 
 
 def _fields(parser: Any, raw: Mapping[str, Any], record: Any) -> list[dict[str, Any]]:
@@ -245,7 +252,7 @@ WORDS = {
         "company": "本公司配置", "adjusted": "调整", "steps": "计算步骤", "period": "计入周期统计",
         "reason": "原因", "repeat_of": "重复投诉, 前次工单", "grade": "等级", "category": "类别",
         "filed": "提出", "ground": "理由", "evidence": "证据", "approved": "批准", "calendar_time": "按自然时间计算, 节假日照算",
-        "no_end": "以上", "note": "说明", "count": "件数",
+        "no_end": "以上", "note": "说明", "count": "件数", "tickets": "计入的工单",
     },
     "en": {
         "ticket": "Ticket", "fields": "Fields read", "not_read": "(no rule reads it)", "classification": "Classification",
@@ -257,7 +264,7 @@ WORDS = {
         "period": "Counts toward", "reason": "reason", "repeat_of": "repeat of", "grade": "grade",
         "category": "category", "filed": "filed", "ground": "ground", "evidence": "evidence",
         "approved": "approved", "calendar_time": "calendar time, holidays included", "no_end": "or more",
-        "note": "note", "count": "count",
+        "note": "note", "count": "count", "tickets": "tickets counted",
     },
 }
 
@@ -343,6 +350,10 @@ def render(trace: Mapping[str, Any], lang: str = "zh", labels: Any = None) -> st
     for p in trace.get("period", []):
         lines.append(f"    → {_cited(p, lang)} {p['period']}: {p['party']} {say('kind', p['kind'])} {amount(p)}".rstrip()
                      + (f" ({w['count']} {p['count']})" if p.get("count") is not None else ""))
+        if p.get("tickets"):
+            shown = p["tickets"][:TICKETS_SHOWN]
+            more = len(p["tickets"]) - len(shown)
+            lines.append(f"      {w['tickets']}: {', '.join(shown)}" + (f" … (+{more})" if more else ""))
     return "\n".join(lines) + "\n"
 
 

@@ -103,3 +103,13 @@ def test_without_explain_the_document_is_unchanged():
             str(folder / "tickets.csv")]
     assert "trace" not in _run(*args).output
     assert _run(*args, "--explain", "--format", "csv").exit_code == 2
+
+
+def test_a_period_item_lists_the_tickets_that_make_up_its_count():
+    # P1-27 第二十七条: per unit and half-year, the counted complaints behind marketing's proposal.
+    folder = EXAMPLES / "power_supply"
+    out = _run("explain", "PS-002", "--config", str(folder / "policy.toml"), "--as-of", "2026-04-01T00:00", "--json",
+               str(folder / "tickets.csv"))
+    (item,) = [p for p in json.loads(out.output)["period"] if p["rule"] == "P1-27"]
+    assert item["party"] == "城区供电所" and item["period"] == "2026-H1"
+    assert "PS-002" in item["tickets"] and len(item["tickets"]) == item["count"]

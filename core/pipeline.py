@@ -109,10 +109,25 @@ class Industry:
         self.history = History()
         # Parameters that change on a date (core/dated.py): None when every value holds throughout.
         self.versions = config.versions.get(self.name)
+        # Parameters whose value another of the ticket's dates decides (param(dated_by=...)).
+        self.dated_by = {a.name: a.metadata["dated_by"] for a in attrs.fields(regulation.parameters)
+                         if a.metadata.get("dated_by")} if self.versions is not None else {}
 
-    def params_at(self, t: datetime) -> Any:
-        """The parameters in force at ``t`` (a ticket's receipt)."""
-        return self.params if self.versions is None else self.versions.at(t)
+    def params_of(self, record: Record) -> Any:
+        """The parameters a ticket is judged by: those in force when it was received, except a
+        parameter dated by another of its times (an announcement, an inspection), in force then."""
+        if self.versions is None:
+            return self.params
+        params = self.versions.at(record.received_at)
+        if self.dated_by:
+            changes = {}
+            for name, field in self.dated_by.items():
+                when = getattr(record, field, None)
+                if when is not None and (value := getattr(self.versions.at(when), name)) != getattr(params, name):
+                    changes[name] = value
+            if changes:
+                params = attrs.evolve(params, **changes)
+        return params
 
 
 class Engine:
@@ -213,7 +228,7 @@ class Engine:
             if not industry.needs_history:
                 continue
             entries = []
-            for plugin, answer, error in industry.history_hook.each(record=record, params=industry.params_at(record.received_at)):
+            for plugin, answer, error in industry.history_hook.each(record=record, params=industry.params_of(record)):
                 try:
                     if error is not None:
                         raise error
@@ -281,7 +296,7 @@ class Engine:
 
     def _evaluate(self, industry: Industry, record: Record, trace: Trace | None = None,
                   raw: Mapping[str, Any] | None = None) -> Result:
-        params = industry.params if industry.versions is None else industry.versions.at(record.received_at)
+        params = industry.params if industry.versions is None else industry.params_of(record)
         classification = industry.classify(
             record=record, params=params, history=industry.history, calendar=self.calendar, trace=trace
         )

@@ -68,6 +68,7 @@ def param(
     range: tuple[float, float] | None = None,  # noqa: A002 - the word a plugin author reads
     choices: Sequence[str] | None = None,
     revisions: Sequence[tuple[Any, Any]] = (),
+    dated_by: str | None = None,
 ) -> Any:
     """A regulation figure: its default, the rule id and article it comes from, a doc line,
     the ``unit`` it is counted in (a key of :data:`~policy.core.records.UNITS`) and the
@@ -78,7 +79,9 @@ def param(
     two-element list is a range whose first element is not above the second (a sanction
     range is checked on the ladder); ``choices`` restricts a string. ``revisions`` are the
     regulation's own later figures: (date it takes effect, value) pairs in date order (see
-    :mod:`policy.core.dated`).
+    :mod:`policy.core.dated`). ``dated_by`` names the record's time field that decides which of
+    its dated values a ticket gets (``notified_at``: the value in force when the result was
+    announced), where the regulation says so; else the ticket's receipt decides.
     """
     if unit is not None and unit not in UNITS:
         raise ValueError(f"parameter of {rule}: unknown unit {unit!r}; one of {', '.join(UNITS)}")
@@ -87,7 +90,7 @@ def param(
         raise ValueError(f"parameter of {rule}: range must be (low, high) with low <= high, not {bounds!r}")
     validators = [_validate(choices, bounds, unit)]
     metadata = {"rule": rule, "article": article, "doc": doc, "unit": unit, "range": bounds, "choices": choices,
-                "revisions": tuple(revisions)}
+                "revisions": tuple(revisions), "dated_by": dated_by}
     if isinstance(default, (list, tuple)):
         return attrs.field(
             factory=lambda: tuple(default),

@@ -10,6 +10,7 @@ import pytest
 from policy.core.config import ConfigError, from_dict
 from policy.core.hookspecs import hookimpl
 from policy.core.model import Classification, Consequence, Rule
+from policy.core.records import Field
 from policy.core.plugins import discover
 from policy.core.regulation import Regulation, param
 from policy.core.testing import run
@@ -130,3 +131,44 @@ def test_policy_rules_shows_a_parameters_history(tmp_path, monkeypatch):
 
     (param,) = json.loads(data)["parameters"]
     assert param["history"] == [{"from": None, "value": [100, 200]}, {"from": "2026-07-01", "value": [150, 300]}]
+
+
+@attrs.frozen
+class _AnnouncedParameters:
+    fine: float = param(100, rule="R-1", article="第一条", doc="yuan per complaint, as in force when announced",
+                        revisions=((date(2026, 7, 1), 200),), dated_by="notified_at")
+    other: float = param(10, rule="R-1", article="第一条", doc="yuan, by receipt", revisions=((date(2026, 7, 1), 20),))
+
+
+def _announced_regulation() -> ModuleType:
+    module = ModuleType("announced")
+
+    @hookimpl
+    def policy_regulation():
+        return Regulation("announced", "通报后考核的办法", "a test", (Rule("R-1", "第一条", "fine per complaint"),),
+                          (Field("notified_at", "time", "when the result was announced"),), _AnnouncedParameters)
+
+    @hookimpl
+    def policy_classify(record):
+        return Classification(True)
+
+    @hookimpl
+    def policy_consequences(record, params):
+        return [Consequence("R-1", record.person, "responsible_person", "fine", params.fine, params.other)]
+
+    module.policy_regulation, module.policy_classify, module.policy_consequences = (
+        policy_regulation, policy_classify, policy_consequences)
+    return module
+
+
+def test_a_parameter_dated_by_the_announcement_takes_the_value_in_force_then():
+    """A regulation may judge a figure by another date than receipt: here the announcement."""
+    outcome = run([
+        {"id": "A", "received_at": "2026-06-20 10:00", "person": "甲", "notified_at": "2026-06-30 23:59"},
+        {"id": "B", "received_at": "2026-06-20 10:00", "person": "乙", "notified_at": "2026-07-01 00:00"},
+        {"id": "C", "received_at": "2026-06-20 10:00", "person": "丙"},  # not announced: receipt decides
+    ], plugins=[], modules=[_announced_regulation()])
+    a, b, c = (outcome.consequence(i, "R-1") for i in "ABC")
+    assert (a["min"], a["max"]) == (100, 10)
+    assert (b["min"], b["max"]) == (200, 10)  # the fine by the announcement, the other figure by receipt
+    assert (c["min"], c["max"]) == (100, 10)

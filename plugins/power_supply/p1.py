@@ -312,20 +312,14 @@ def p1_28_pay_deductions(ledger, periods, roster) -> list[PeriodConsequence]:
     for key in ledger.keys("P1-28"):
         person = key[1]
         if person not in pay:
-            out.append(PeriodConsequence("P1-28", person, "responsible_person", "refer", "-",
-                                         note="no performance pay (月度绩效) in the roster: fines stay the totals per ticket"))
+            out.append(_no_pay(person))
             continue
         months = [m for m in all_months if ledger.month(key, m).count]
         owed_low, owed_high = 0.0, 0.0
         for month in _month_range(months[0], max(max(report, default=months[-1]), months[-1])):
             entry = ledger.month(key, month)
-            owed_low += entry.amount_min
-            owed_high = None if owed_high is None or entry.amount_max is None else owed_high + entry.amount_max
             month_pay = pay[person].get(month, pay[person].get(None, 0))
-            low = min(owed_low, month_pay)
-            high = month_pay if owed_high is None else min(owed_high, month_pay)
-            owed_low -= low
-            owed_high = None if owed_high is None else owed_high - high
+            low, high, owed_low, owed_high = _month_of_pay(entry, month_pay, owed_low, owed_high)
             if owed_high is None:
                 # A fine with no upper bound: the schedule follows what is owed at least, and
                 # up to the whole pay may go while any of it is unpaid.
@@ -338,6 +332,22 @@ def p1_28_pay_deductions(ledger, periods, roster) -> list[PeriodConsequence]:
     return out
 
 
+def _month_of_pay(entry, month_pay, owed_low, owed_high):
+    """One month: its fines added to what is owed, then as much as the month's pay allows taken.
+    Returns (taken at least, taken at most, still owed at least, still owed at most); None for
+    an amount with no upper bound."""
+    owed_low += entry.amount_min
+    owed_high = None if owed_high is None or entry.amount_max is None else owed_high + entry.amount_max
+    low = min(owed_low, month_pay)
+    high = month_pay if owed_high is None else min(owed_high, month_pay)
+    return low, high, owed_low - low, None if owed_high is None else owed_high - high
+
+
+def _no_pay(person) -> PeriodConsequence:
+    return PeriodConsequence("P1-28", person, "responsible_person", "refer", "-",
+                             note="no performance pay (月度绩效) in the roster: fines stay the totals per ticket")
+
+
 def _p1_28_until_paid(ledger, pay, all_months) -> list[PeriodConsequence]:
     """Without --period: each person's months from the first fine until the balance is paid.
 
@@ -348,8 +358,7 @@ def _p1_28_until_paid(ledger, pay, all_months) -> list[PeriodConsequence]:
     for key in ledger.keys("P1-28"):
         person = key[1]
         if person not in pay:
-            out.append(PeriodConsequence("P1-28", person, "responsible_person", "refer", "-",
-                                         note="no performance pay (月度绩效) in the roster: fines stay the totals per ticket"))
+            out.append(_no_pay(person))
             continue
         months = [m for m in all_months if ledger.month(key, m).count]
         last_input = max([months[-1], *(m for m in pay[person] if m is not None)])
@@ -357,13 +366,8 @@ def _p1_28_until_paid(ledger, pay, all_months) -> list[PeriodConsequence]:
         month = months[0]
         while True:
             entry = ledger.month(key, month)
-            owed_low += entry.amount_min
-            owed_high = None if owed_high is None or entry.amount_max is None else owed_high + entry.amount_max
             month_pay = pay[person].get(month, pay[person].get(None, 0))
-            low = min(owed_low, month_pay)
-            high = month_pay if owed_high is None else min(owed_high, month_pay)
-            owed_low -= low
-            owed_high = None if owed_high is None else owed_high - high
+            low, high, owed_low, owed_high = _month_of_pay(entry, month_pay, owed_low, owed_high)
             if owed_high is None:
                 rest = (f"at least {owed_low:g} yuan, and whatever the fines decided add above their minimums "
                         "(a fine here has no upper bound)")

@@ -92,6 +92,8 @@ def explain(*, industry: Any, raw: Mapping[str, Any], record: Any, result: Any, 
             "ground": getattr(record, "appeal_ground", None),
             "evidence": getattr(record, "appeal_evidence", None),
             "approved": getattr(record, "appeal_approved", None),
+            # the window and conditions: the parameters of the appeal's rule
+            "parameters": by_rule.get(result.appeal.rule or "", []),
         },
         "consequences": [
             {**cite(x.rule), "party": x.party, "role": x.role, "kind": x.kind, "min": _number(x.min),
@@ -327,6 +329,8 @@ def render(trace: Mapping[str, Any], lang: str = "zh", labels: Any = None) -> st
     if a["filed_at"]:
         lines.append(f"  {w['filed']} {a['filed_at']}; {w['ground']} {a['ground']}; "
                      f"{w['evidence']} {a['evidence']}; {w['approved']} {a['approved']}")
+    for p in a.get("parameters", []):
+        lines.append(f"  {w['parameters']}: {_parameter(p, w)}")
     if trace["consequences"]:
         lines += ["", f"{w['consequences']}:"]
     for x in trace["consequences"]:

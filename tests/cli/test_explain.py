@@ -113,3 +113,18 @@ def test_a_period_item_lists_the_tickets_that_make_up_its_count():
     (item,) = [p for p in json.loads(out.output)["period"] if p["rule"] == "P1-27"]
     assert item["party"] == "城区供电所" and item["period"] == "2026-H1"
     assert "PS-002" in item["tickets"] and len(item["tickets"]) == item["count"]
+
+
+def test_an_appeal_shows_its_window_with_the_parameter_it_comes_from(tmp_path, monkeypatch):
+    # P1-17 第十七条: a ticket outside the remit is returned within 1 working day of dispatch.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("POLICY_CONFIG", raising=False)
+    assert _run("init", "--industry", "power_supply").exit_code == 0
+    (tmp_path / "t.csv").write_text(
+        "工单编号,受理时间,派单时间,退回时间,退单理由,投诉分类,经查属实,责任原因,责任人,责任单位,投诉原因\n"
+        "R-1,2026-03-02 09:00,2026-03-02 10:00,2026-03-03 16:00,not_our_remit,服务态度,是,是,张三,城区供电所,attitude_poor\n",
+        encoding="utf-8")
+    trace = json.loads(_run("explain", "R-1", "--as-of", AS_OF, "--json", "t.csv").output)
+    assert trace["appeal"]["status"] == "accepted" and trace["appeal"]["rule"] == "P1-17"
+    assert [p["name"] for p in trace["appeal"]["parameters"]] == ["return_working_days"]
+    assert "return_working_days = 1" in _run("explain", "R-1", "--as-of", AS_OF, "t.csv").output

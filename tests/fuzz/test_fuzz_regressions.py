@@ -230,3 +230,12 @@ def test_a_deeply_nested_value_is_the_same_field_error_with_any_jobs(configs, tm
     assert one.stdout == two.stdout
     (error,) = two.document["errors"]
     assert (error["id"], error["field"]) == ("A1", "flight_delay")
+
+
+@pytest.mark.xfail(strict=True, reason="no item of issue 12 (nearest: item 6 and the calendar gap): a time in year 9999 "
+                                       "overflows gas's deadline arithmetic and is blamed on plugin code")
+def test_a_time_in_year_9999_is_an_input_error(configs, tmp_path):
+    run = h.evaluate(configs["gas"], [_jsonl(tmp_path, {"id": "G1", "received_at": "9999-12-31 23:59"})])
+    (error,) = run.document["errors"]
+    assert (error["row"], error["id"], error["field"]) == (1, "G1", "received_at")
+    assert "fault in plugin code" not in error["message"]

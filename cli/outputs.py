@@ -482,8 +482,18 @@ class TableWriter(Writer):
                 row = f"第 {e.row} 行" if zh else f"row {e.row}"
                 w(f"    {printable(e.source)} {row}  {printable(e.id or '-')}  {printable(e.column or e.field or '-')}: {printable(e.message)}\n")
         w(_overrides_text(self.p))
+        w(_run_text(self.p))
         w(f"\n{_counts(summary, zh)}\n")
         self.out.write("".join(lines).encode())
+
+
+def _run_text(p: Presentation) -> str:
+    """How the run was made (the run section but its overrides, listed above), for the terminal."""
+    rows = [(what, value) for what, value in run_rows(p.run, p.zh) if what not in ("本公司配置", "override")]
+    if not rows:
+        return ""
+    head = "\n运行信息\n" if p.zh else "\nHow this run was made\n"
+    return head + "".join(f"    {printable(what)}: {printable('-' if value is None else value)}\n" for what, value in rows)
 
 
 def _overrides_text(p: Presentation) -> str:
@@ -553,7 +563,7 @@ class SummaryWriter(Writer):
         lines = ["".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip() + "\n" for row in table]
         note = ("单张工单的考核计入其受理月份; 期间规则的考核计入其期间。\n" if self.p.zh
                 else "A ticket's consequences count in the month it was received; a period rule's in its period.\n")
-        text = "".join(lines) + "\n" + note + _overrides_text(self.p) + f"\n{_counts(summary, self.p.zh)}\n"
+        text = "".join(lines) + "\n" + note + _overrides_text(self.p) + _run_text(self.p) + f"\n{_counts(summary, self.p.zh)}\n"
         self.out.write(text.encode())
 
 

@@ -262,11 +262,13 @@ def p1_27_half_year(ledger, periods, p) -> list[PeriodConsequence]:
             entry = ledger.total(key, period)
             if not entry.count:
                 continue
-            high = "no upper bound" if entry.amount_max is None else f"{entry.amount_max:g}"
+            fines = (f"{entry.amount_min:g} yuan or more" if entry.amount_max is None
+                     else f"{entry.amount_min:g}–{entry.amount_max:g} yuan")
+            complaints = "1 counted complaint" if entry.count == 1 else f"{entry.count} counted complaints"
             out.append(
                 PeriodConsequence(
                     "P1-27", key[1], "unit", "refer", period.label, count=entry.count,
-                    note=f"{entry.count} counted complaints; fines on its staff {entry.amount_min:g}–{high} yuan: "
+                    note=f"{complaints}; fines on its staff {fines}: "
                     "marketing proposes the assessment, the 优质服务领导小组 approves",
                 )
             )

@@ -36,8 +36,8 @@ def policy_history(record, params):
 
 
 @hookimpl
-def policy_classify(record, params, history, calendar):
-    return a1.a1_classify(record, params, history, calendar)
+def policy_classify(record, params, history, calendar, trace):
+    return a1.a1_classify(record, params, history, calendar, trace)
 
 
 @hookimpl

@@ -7,6 +7,8 @@ from policy.core.model import Appeal, Classification, Consequence, Deadline, Per
 from policy.core.periods import Tally
 from policy.core.regulation import optional_range
 
+from .declarations import FIELDS
+
 QUALITY_DEPARTMENT = "质量安全部"  # 9: "质量平安部(质量安全部)每月对本集团发生的投诉、抱怨事件进行统计"
 
 # 附件3.1 / 3.2: criterion id -> the record fact that meets it.
@@ -88,19 +90,40 @@ def a1_att3_1_6_repeated_class_2(record, p, history, calendar) -> str | None:
     return _latest_within(("class_2 content", key), record, p, history, calendar)
 
 
-def a1_classify(record, p, history, calendar) -> Classification:
+def a1_classify(record, p, history, calendar, trace=None) -> Classification:
     """3.3–3.5, 4.2 and the attachment: class_1, class_2 or grumble, every criterion cited."""
     repeat_of = a1_3_2_second_complaint(record, p, history, calendar)
     extra = ("A1-3.2",) if repeat_of else ()
+    if trace is not None:
+        _trace_criteria(trace, record, p, repeat_of)
     if record.named_target is False:
         return Classification(True, record.category, "grumble", ("A1-3.5", *extra), repeat_of,
                                reason="no specific target named (3.5): a general grumble")
     grade, rules = attachment_criteria(record, p)
     if grade == "class_2":
         earlier = a1_att3_1_6_repeated_class_2(record, p, history, calendar)
+        if trace is not None:
+            trace.considered("A1-att3.1.6", earlier is not None,
+                             f"同一内容 {_content_key(record) or '-'} 三个月内曾为二类投诉: {earlier or '无'}")
         if earlier is not None:
             return Classification(True, record.category, "class_1", ("A1-att3.1.6", *rules, *extra), repeat_of or earlier)
     return Classification(True, record.category, grade, (*rules, *extra), repeat_of)
+
+
+def _trace_criteria(trace, record, p, repeat_of) -> None:
+    """For policy explain: each criterion of the attachment, met or not, by the fact that decides it."""
+    header = {f.name: (f.aliases or (f.name,))[0] for f in FIELDS}  # the column a clerk knows
+    trace.considered("A1-3.5", record.named_target is False, f"有明确投诉对象={'否' if record.named_target is False else '是'}")
+    for rule, flag in (*CLASS_1_FLAGS, *CLASS_2_FLAGS):
+        value = getattr(record, flag)
+        trace.considered(rule, bool(value), f"{header.get(flag, flag)}={'是' if value else '否' if value is False else '空'}")
+    compensation = record.compensation or 0
+    trace.considered("A1-att3.1.5", compensation > p.compensation_threshold,
+                     f"赔偿 {compensation:g} 元 > {p.compensation_threshold:g} 元")
+    trace.considered("A1-att3.2.2", 0 < compensation <= p.compensation_threshold,
+                     f"赔偿 {compensation:g} 元, 0 < 赔偿 <= {p.compensation_threshold:g} 元")
+    trace.considered("A1-3.2", repeat_of is not None,
+                     f"同一事件 {record.event_key or '-'} {p.repeat_months} 个月内的前次投诉: {repeat_of or '无'}")
 
 
 def a1_7_time_limits(record, classification, p, calendar, as_of) -> list[Deadline]:

@@ -36,8 +36,8 @@ def policy_history(record):
 
 
 @hookimpl
-def policy_classify(record, history, params):
-    return g1.g1_classify(record, history, params)
+def policy_classify(record, history, params, trace):
+    return g1.g1_classify(record, history, params, trace)
 
 
 @hookimpl

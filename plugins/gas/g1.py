@@ -13,7 +13,7 @@ from policy.core.periods import Tally
 GENERAL_MANAGEMENT = "综合管理部"  # where the clerk of 第五条2 sits (第四条1)
 
 
-def g1_classify(record, history, p) -> Classification:
+def g1_classify(record, history, p, trace=None) -> Classification:
     """Every hotline ticket is a complaint to handle; an earlier one on the same matter makes it a
     repeat, doubled (G1-5.4 in its rules) if it is the second, or a later one with ``repeat_doubles_later``."""
     key = record.event_key
@@ -21,6 +21,9 @@ def g1_classify(record, history, p) -> Classification:
     repeat_of = earlier[1] if earlier is not None else None
     second = repeat_of is not None and (p.repeat_doubles_later or history.count(key, record) == 1)
     rules = ("G1-5.4",) if second else ()
+    if trace is not None:
+        trace.considered("G1-5.4", second, f"同一事项 {key or '-'} 的前次投诉: {repeat_of or '无'}"
+                                           + ("" if repeat_of is None or second else "; 第三次及以后不加倍 (repeat_doubles_later)"))
     return Classification(True, record.category, "serious" if record.serious else "general", rules, repeat_of)
 
 

@@ -128,3 +128,13 @@ def test_an_appeal_shows_its_window_with_the_parameter_it_comes_from(tmp_path, m
     assert trace["appeal"]["status"] == "accepted" and trace["appeal"]["rule"] == "P1-17"
     assert [p["name"] for p in trace["appeal"]["parameters"]] == ["return_working_days"]
     assert "return_working_days = 1" in _run("explain", "R-1", "--as-of", AS_OF, "t.csv").output
+
+
+def test_the_airport_trace_names_the_criterion_that_made_the_grade():
+    # 附件3.1.3: 员工与旅客打架或辱骂旅客 makes a class-1 complaint; every other criterion is shown unmet.
+    folder = EXAMPLES / "airport"
+    trace = json.loads(_run("explain", "JC-002", "--config", str(folder / "policy.toml"), "--as-of",
+                            "2026-04-01T00:00", "--json", str(folder / "tickets.csv")).output)
+    fired = {n["rule"]: n["fired"] for n in trace["considered"]}
+    assert fired["A1-att3.1.3"] is True and trace["classification"]["grade"] == "class_1"
+    assert not any(v for k, v in fired.items() if k != "A1-att3.1.3")

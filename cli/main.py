@@ -25,10 +25,10 @@ from policy.core import config as config_mod
 from policy.core.config import ConfigError
 from policy.core.plugins import Plugins, discover
 from policy.core.records import RecordParser, parse_time
+from policy.core import DISTRIBUTION
 from policy.core.labels import plural
 from policy.core.setup import load_engine_setup
 
-DISTRIBUTION = "policy-complaints"  # the name on the package index; the import package is `policy`
 EXIT_REJECTED = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3

@@ -142,8 +142,7 @@ class JsonWriter(Writer):
 
     def __init__(self, out: IO[bytes], articles: dict[str, str], presentation: Presentation | None = None):
         super().__init__(out, articles, presentation)
-        self.first = True
-        out.write(b'{"results":[')
+        self.first = True  # nothing written yet: a run refused before its first result leaves no half document
 
     def render(self, result: Result) -> bytes:
         return b"\n" + _dumps(as_dict(result, self.articles, times_as_text=False))
@@ -153,11 +152,13 @@ class JsonWriter(Writer):
 
     def emit_many(self, rendered: list[bytes]) -> None:
         if rendered:
-            self.out.write((b"," if not self.first else b"") + b",".join(rendered))
+            self.out.write((b'{"results":[' if self.first else b",") + b",".join(rendered))
             self.first = False
 
     def finish(self, period, errors, summary) -> None:
         w = self.out.write
+        if self.first:
+            w(b'{"results":[')
         w(b"\n],\n")
         for name, items in ((b"period", period), (b"errors", errors)):
             w(b'"' + name + b'":[')

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import tomli_w
 
-# The distribution that provides `policy` (the name `policy` on the package index is another project's).
-POLICY_DISTRIBUTION = "policy-complaints"
+from policy.core import DISTRIBUTION as POLICY_DISTRIBUTION  # the distribution that provides `policy`
+
 # The name becomes a folder, a module and a distribution name; file systems allow 255 bytes a
 # name, and a name this long is already unreadable in a config.
 MAX_NAME_CHARS = 64

@@ -3,3 +3,6 @@
 Nothing here knows any industry; each regulation is a plugin (``policy.plugins.*`` or a
 package of its own) found through the ``policy`` entry-point group.
 """
+
+# The name on the package index (`policy` there is another project); the import package is `policy`.
+DISTRIBUTION = "policy-complaints"

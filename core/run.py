@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 
+from . import DISTRIBUTION
 from .config import Config
 from .regulation import parameter_docs
 
@@ -82,7 +83,7 @@ def run_section(
         else:
             files.append({"name": str(path), "bytes": Path(path).stat().st_size, "sha256": sha256_of(path)})
     return {
-        "policy": _version("policy"),
+        "policy": _version(DISTRIBUTION),
         "plugins": {name: plugin_versions.get(name) for name in config.policy.plugins},
         "calendar": calendar_text(config),
         "config": config_entry,

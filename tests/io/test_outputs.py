@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -217,3 +218,15 @@ def test_table_labels_the_roles_of_period_items():
     period = r.stdout.split("\n期间考核\n", 1)[1]
     assert "(客户代表)" in period or "(客户服务员)" in period or "(片区管理员)" in period
     assert not re.findall(r"\(([a-z_]+)\)", period)
+
+
+def test_the_run_section_names_the_policy_version():
+    """The run section says which policy made the figures (the distribution is policy-complaints)."""
+    from importlib.metadata import version
+
+    from policy.core import DISTRIBUTION
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "power_supply"
+    out = CliRunner().invoke(cli, ["evaluate", "--config", str(example / "policy.toml"), "--as-of", "2026-04-01T00:00",
+                                   "--format", "json", str(example / "tickets.csv")])
+    assert json.loads(out.stdout)["run"]["policy"] == version(DISTRIBUTION) is not None

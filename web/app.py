@@ -106,7 +106,7 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
 
 def index(request: Request, message: str | None = None, status_code: int = 200) -> Response:
     s = request.app.state.settings
-    return render(request, "index.html", status_code, regulations=s["regulations"], max_mb=s["max_upload_mb"],
+    return render(request, "index.html", status_code, regulations=s["regulations"], max_mb=s["max_upload_mb"], keep_minutes=s["keep_minutes"],
                   jobs=request.app.state.jobs.of_session(request.state.session), message=message,
                   accept=",".join(s["suffixes"]))
 
@@ -122,7 +122,7 @@ async def create_job(request: Request) -> Response:
     if length is None:
         return PlainTextResponse("411: the upload must say its length", status_code=411)
     if not length.isdigit() or int(length) > limit:
-        return index(request, i18n.text("limit_note", request.state.lang).format(mb=s["max_upload_mb"]), 413)
+        return index(request, i18n.text("limit_note", request.state.lang).format(mb=s["max_upload_mb"], minutes=s["keep_minutes"]), 413)
     async with request.form(max_files=100, max_fields=20, max_part_size=limit) as form:
         if not csrf_ok(request, form):
             return PlainTextResponse("403: the form is stale or not from this page (CSRF check); reload the page",
@@ -309,14 +309,19 @@ async def delete_job(request: Request) -> Response:
     return RedirectResponse("/", status_code=303)
 
 
-def create_app(config_path: str | None = None, token: str | None = None, max_upload_mb: int = 200,
-               ttl_seconds: float = 3600, max_running: int | None = None) -> Starlette:
-    """The page for a config; raises the config's error at once, before anything is served."""
+def create_app(config_path: str | None = None, token: str | None = None, max_upload_mb: int | None = None,
+               ttl_seconds: float | None = None, max_running: int | None = None) -> Starlette:
+    """The page for a config; raises the config's error at once, before anything is served.
+
+    ``token``, ``max_upload_mb`` and ``ttl_seconds`` not given (None) are the config's ``[serve]``."""
     config, plugins = engine.load_setup(config_path)
+    serve = config.serve
+    ttl_seconds = ttl_seconds if ttl_seconds is not None else serve.keep_minutes * 60
     settings = {
-        "token": token,
+        "token": token if token is not None else serve.token,
         "secret": secrets.token_bytes(32),
-        "max_upload_mb": max_upload_mb,
+        "max_upload_mb": max_upload_mb if max_upload_mb is not None else serve.max_upload_mb,
+        "keep_minutes": max(round(ttl_seconds / 60), 1),
         "regulations": engine.enabled_regulations(config, plugins),
         "suffixes": engine.input_suffixes(),
     }

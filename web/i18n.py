@@ -26,8 +26,9 @@ TEXT = {
     "period": ("考核期间（可选，如 2026-03、2026-Q1、2026）", "Period (optional, e.g. 2026-03, 2026-Q1, 2026)"),
     "as_of": ("评估时间（留空为现在）", "Evaluation time (empty: now)"),
     "run": ("开始计算", "Evaluate"),
-    "limit_note": ("上传总大小上限 {mb} MB。文件只保存在本机的临时目录中，下载后或一小时后删除。",
-                   "Uploads up to {mb} MB in all. Files stay in a private temporary folder on this machine and are deleted after download or after an hour."),
+    "limit_note": ("上传总大小上限 {mb} MB。文件只保存在本机的临时目录中，下载后 10 分钟或 {minutes} 分钟无人查看后删除。",
+                   "Uploads up to {mb} MB in all. Files stay in a private temporary folder on this machine and are deleted "
+                   "10 minutes after a download or {minutes} minutes after last looked at."),
     "your_jobs": ("本次会话的计算", "Your evaluations"),
     "running": ("计算中……", "Evaluating…"),
     "queued": ("排队中，排在第", "Waiting; place in line"),

@@ -205,9 +205,8 @@ def job_page(request: Request) -> Response:
         tickets = [{"seq": seq, **orjson.loads(docs[seq])} for seq in seqs]
         choices = {kind: [v for (v,) in db.execute("SELECT value FROM facet_values WHERE kind = ? ORDER BY value", (kind,))]
                    for kind in FILTERS}
-        n_parties = db.execute("SELECT count(*) FROM parties").fetchone()[0]
-        parties = db.execute("SELECT party, role, kind, tickets, period, min, max, open_max, steps FROM parties "
-                             "ORDER BY party, role, kind LIMIT ? OFFSET ?", (PAGE_SIZE, (ppage - 1) * PAGE_SIZE)).fetchall()
+        totals = _totals(db, request.state.lang, ppage)
+        run = orjson.loads(db.execute("SELECT doc FROM run").fetchone()[0])
         n_errors = db.execute("SELECT count(*) FROM errors").fetchone()[0]
         errors = db.execute("SELECT source, row, id, field, message FROM errors ORDER BY seq LIMIT ? OFFSET ?",
                             (PAGE_SIZE, (epage - 1) * PAGE_SIZE)).fetchall()
@@ -220,9 +219,24 @@ def job_page(request: Request) -> Response:
         return f"/jobs/{job.id}" + ("?" + urlencode(query) if query else "")
 
     return render(request, "job.html", job=job, status=status, filters=filters, choices=choices, tickets=tickets,
-                  n=n, page=page, pages=_pages(n), parties=parties, n_parties=n_parties, ppage=ppage,
-                  ppages=_pages(n_parties), errors=errors, n_errors=n_errors, epage=epage, epages=_pages(n_errors),
+                  n=n, page=page, pages=_pages(n), totals=totals, ppage=ppage,
+                  ppages=_pages(totals["n"]), run=run, errors=errors, n_errors=n_errors, epage=epage, epages=_pages(n_errors),
                   period=period, n_period=n_period, link=link)
+
+
+def _totals(db: sqlite3.Connection, lang: str, page: int) -> dict[str, Any]:
+    """A page of the 考核汇总 as the workbook writes it (web.engine.Index), in the page's language:
+    the columns some row fills, and each row with the ticket filter that finds its party's tickets."""
+    headers, shown = db.execute("SELECT headers, shown FROM totals_headers WHERE lang = ?", (lang,)).fetchone()
+    shown = orjson.loads(shown)
+    headers = orjson.loads(headers)
+    n = db.execute("SELECT count(*) FROM totals WHERE lang = ?", (lang,)).fetchone()[0]
+    rows = []
+    for party_filter, cells in db.execute("SELECT party_filter, cells FROM totals WHERE lang = ? ORDER BY seq "
+                                          "LIMIT ? OFFSET ?", (lang, PAGE_SIZE, (page - 1) * PAGE_SIZE)):
+        cells = orjson.loads(cells)
+        rows.append({"filter": party_filter, "party": cells[0], "cells": [cells[i] for i in shown]})
+    return {"headers": [headers[i] for i in shown], "rows": rows, "n": n}
 
 
 def _filtered(job: Job, db: sqlite3.Connection, filters: dict[str, str], page: int, total: int) -> tuple[int, list[int]]:

@@ -6,6 +6,7 @@ import io
 import json
 import re
 import zipfile
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -63,22 +64,53 @@ def test_summary_and_downloads_equal_the_command_line(client, example_xlsx, tmp_
     assert "P1-28" in page.text and len(document["period"]) > 0
 
 
-def test_totals_by_person_are_the_sums_of_the_result_document(client, example_xlsx, tmp_path, monkeypatch):
+def page_totals(html: str) -> list[list[str]]:
+    """The page's 考核汇总 table: the header row, then each row's cells as text."""
+    table = re.search(r'<table id="totals">(.*?)</table>', html, re.S).group(1)
+    return [[unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<t[hd]>(.*?)</t[hd]>", tr, re.S)]
+            for tr in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+
+
+def workbook_totals(data: bytes, sheet: str) -> list[list[str]]:
+    """A workbook's 考核汇总 sheet as text, without the columns no row fills (the page leaves them out)."""
+    import openpyxl
+
+    rows = [["" if v is None else str(v) for v in row]
+            for row in openpyxl.load_workbook(io.BytesIO(data), read_only=True)[sheet].iter_rows(values_only=True)]
+    filled = [i for i in range(len(rows[0])) if i < 2 or any(r[i] for r in rows[1:])]
+    return [[r[i] for i in filled] for r in rows]
+
+
+def test_the_totals_on_the_page_are_the_workbooks_totals_sheet(client, example_xlsx):
+    roster = (EXAMPLES / "roster.csv").read_bytes()
+    path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())], roster=("名册.csv", roster), period="2026-03")
+    workbook = client.get(f"{path}/download/xlsx").content
+    expected = workbook_totals(workbook, "考核汇总")
+    shown = page_totals(client.get(path).text)
+    assert shown == expected
+    # the example's figures are there: 赵六's fines in March, and the period's pay deductions (P1-28)
+    header = expected[0]
+    assert header[:2] == ["责任对象", "期间"] and "罚款 最低" in header and "绩效工资扣款 最低" in header
+    zhao = next(r for r in shown[1:] if r[0] == "赵六" and r[1] == "2026年3月")
+    assert zhao[header.index("罚款 最低")] and int(zhao[header.index("工单数")]) >= 1
+    assert any("P1-28" in r[-1] for r in shown[1:])
+    # in English, the workbook's English headers
+    english = page_totals(client.get(path, params={"lang": "en"}).text)
+    assert english[0][:2] == ["party", "period"] and "fine min" in english[0]
+    assert [r[0] for r in english[1:]] == [r[0] for r in shown[1:]]
+
+
+def test_a_party_in_the_totals_links_to_their_tickets(client, example_xlsx):
     path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())])
-    page = client.get(path).text
-    folder = tmp_path / "cli"
-    folder.mkdir()
-    (folder / "upload-1.xlsx").write_bytes(example_xlsx.read_bytes())
-    monkeypatch.chdir(folder)
-    document = json.loads(cli_outputs(folder, ["upload-1.xlsx"])["json"])
-    fines = [x for r in document["results"] for x in r["consequences"] if x["party"] == "赵六" and x["kind"] == "fine"]
-    assert fines, "the example names 赵六 in a fine"
-    row = re.search(r'>赵六</a></td>\s*<td>责任人（responsible_person）</td><td>罚款（fine）</td>'
-                    r'<td>(\d+)</td><td>(\d+)</td>\s*<td>([\d.]+)</td>\s*<td>([\d.]+)</td>', page)
-    assert row is not None, "赵六's fines are in the totals"
-    assert int(row.group(1)) == len(fines)
-    assert float(row.group(3)) == sum(x["min"] for x in fines)
-    assert float(row.group(4)) == sum(x["max"] for x in fines)
+    html = client.get(path).text
+    table = re.search(r'<table id="totals">(.*?)</table>', html, re.S).group(1)
+    link = re.search(r'<a href="([^"]+)">赵六</a>', table)
+    assert link is not None
+    theirs = client.get(unescape(link.group(1))).text
+    ids = re.findall(r'class="ticket"[^>]*>([^<]+)<', theirs)
+    assert ids and len(ids) < 12
+    for seq in re.findall(r'href="(/jobs/[^/]+/tickets/\d+)', theirs):
+        assert "赵六" in client.get(seq).text
 
 
 def test_filter_to_one_person_lists_only_their_tickets(client, example_xlsx, tmp_path, monkeypatch):

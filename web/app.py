@@ -100,8 +100,16 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
         "label": lambda group, code: i18n.label(group, code, lang),
         "csrf": csrf_token(request),
         "other_lang": "en" if lang == "zh" else "zh",
+        "figure": figure,
     }
     return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def figure(value: Any) -> str:
+    """A config figure as the config writes it: 1.5, 2, [1, 2]."""
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(map(figure, value)) + "]"
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def index(request: Request, message: str | None = None, status_code: int = 200) -> Response:

@@ -433,3 +433,44 @@ def test_the_delete_button_removes_the_job_and_its_uploads(client, app, example_
     response = client.post(path + "/delete", data={"csrf": csrf}, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/"
     assert not job.folder.exists() and client.get(path).status_code == 404
+
+
+def test_the_job_page_shows_the_run_section_in_chinese_and_english(tmp_path, monkeypatch, example_xlsx):
+    import hashlib
+
+    from starlette.testclient import TestClient
+
+    from policy.web.app import create_app
+
+    monkeypatch.delenv("POLICY_CONFIG", raising=False)
+    config = tmp_path / "policy.toml"
+    config.write_text(CONFIG.read_text(encoding="utf-8").replace("dispatch_hours = 1", "dispatch_hours = 2"), encoding="utf-8")
+    body = example_xlsx.read_bytes()
+    with TestClient(create_app(str(config))) as client:
+        path = run(client, [(example_xlsx.name, body)], period="2026-03")
+        document = json.loads(client.get(f"{path}/download/json").content)
+        html = client.get(path).text
+        english = client.get(path, params={"lang": "en"}).text
+    run_doc = document["run"]
+    section = re.search(r'<section id="run">(.*?)</section>', html, re.S).group(1)
+    assert "<h2>运行信息" in section and "评估时间" in section and "输入文件" in section
+    # the config's SHA-256, the evaluation time and the period, as the result document has them
+    config_sha = hashlib.sha256(config.read_bytes()).hexdigest()
+    assert run_doc["config"]["sha256"] == config_sha
+    assert re.search(rf'id="run-config-sha256"><code>{config_sha}</code>', section)
+    assert f'id="run-as-of">{run_doc["as_of"]}<' in section and run_doc["as_of"].startswith("2026-04-01T00:00")
+    assert 'id="run-period">2026-03<' in section
+    assert f'id="run-policy">{run_doc["policy"] or "?"}<' in section
+    assert f"power_supply {run_doc['plugins']['power_supply']}" in section and run_doc["plugins"]["power_supply"]
+    # the upload: as the user named it, as stored, its size and SHA-256
+    assert re.search(rf"<td>三月工单.xlsx</td><td>upload-1.xlsx</td><td>{len(body)}</td>"
+                     rf"<td><code>{hashlib.sha256(body).hexdigest()}</code></td>", section)
+    # the overridden figure beside the regulation's, with its rule id and article
+    assert re.search(r"<td>power_supply.dispatch_hours</td><td>2</td><td>1</td><td>P1-14</td><td>第十四条</td>", section)
+    assert "<h2>Run" in english and "Input files" in english and "运行信息" not in english
+
+
+def test_the_run_section_says_when_no_figure_is_overridden(client, example_xlsx):
+    path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())])
+    section = re.search(r'<section id="run">(.*?)</section>', client.get(path).text, re.S).group(1)
+    assert "全部参数为办法原值" in section and 'id="run-period">未指定<' in section

@@ -31,6 +31,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from policy.core.labels import LANGS, Labels
+
 from . import engine, i18n
 from .jobs import Job, Jobs, Upload
 
@@ -66,7 +68,7 @@ class Guard(BaseHTTPMiddleware):
             session = secrets.token_urlsafe(24)
         request.state.session = session
         lang = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE) or "zh"
-        request.state.lang = lang if lang in i18n.LANGS else "zh"
+        request.state.lang = lang if lang in LANGS else "zh"
         response = await call_next(request)
         cookie = {"httponly": True, "samesite": "strict", "path": "/"}
         if new_session:
@@ -97,12 +99,23 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     context |= {
         "lang": lang,
         "t": lambda key, **kw: i18n.text(key, lang).format(**kw),
-        "label": lambda group, code: i18n.label(group, code, lang),
+        "label": _labeller(request.app.state.settings["labels"][lang]),
         "csrf": csrf_token(request),
         "other_lang": "en" if lang == "zh" else "zh",
         "figure": figure,
     }
     return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def _labeller(labels: Labels):
+    """``label(vocabulary, code, rule, industry)`` for the templates: the writers' label of a code (超期 for
+    ``breached``; the code itself in English), looked up first in the labels of the plugin whose
+    rule it is."""
+
+    def label(vocabulary: str, code: Any, rule: str | None = None, industry: str | None = None) -> Any:
+        return labels(vocabulary, code, industry or labels.rule_industry.get(rule or ""))
+
+    return label
 
 
 def figure(value: Any) -> str:
@@ -340,6 +353,7 @@ def create_app(config_path: str | None = None, token: str | None = None, max_upl
     serve = config.serve
     ttl_seconds = ttl_seconds if ttl_seconds is not None else serve.keep_minutes * 60
     settings = {
+        "labels": {lang: Labels(plugins.regulations, lang) for lang in LANGS},
         "token": token if token is not None else serve.token,
         "secret": secrets.token_bytes(32),
         "max_upload_mb": max_upload_mb if max_upload_mb is not None else serve.max_upload_mb,

@@ -1,13 +1,10 @@
-"""The page's words, Chinese first (the assessors' language), English on the switch.
+"""The page's own words, Chinese first (the assessors' language), English on the switch.
 
-The labels of result codes (statuses, kinds, roles) are for reading the page; the
-downloads keep whatever the writers write. When the writers' own Chinese labels land
-(cli/outputs.py), ``label`` should read them instead of this table.
+Only the page's words live here. The labels of the result's codes (statuses, kinds, roles,
+periods) are the ones the writers use, from :class:`policy.core.labels.Labels` (web.app).
 """
 
 from __future__ import annotations
-
-LANGS = ("zh", "en")
 
 TEXT = {
     "title": ("投诉考核计算", "Complaint assessment"),
@@ -86,8 +83,8 @@ TEXT = {
     "back": ("返回结果", "Back to the results"),
     "new": ("新的计算", "New evaluation"),
     "explanation": ("计算说明", "Explanation"),
-    "no_trace": ("逐步说明（policy explain）尚未接入本页；下面是该工单的完整结果，每项均注明条款。",
-                 "The step-by-step trace (policy explain) is not connected to this page yet; below is the ticket's whole result, every item citing its rule."),
+    "no_trace": ("本工单的逐步说明（policy explain）无法重建；下面是该工单的完整结果，每项均注明条款。",
+                 "The step-by-step trace (policy explain) of this ticket cannot be rebuilt; below is the ticket's whole result, every item citing its rule."),
     "stage": ("环节", "Stage"),
     "limit": ("时限", "Limit"),
     "due": ("到期时间", "Due"),
@@ -100,37 +97,7 @@ TEXT = {
     "no": ("否", "no"),
 }
 
-LABELS = {
-    "status": {
-        "met": "按时", "breached": "超时", "open": "未到期", "overdue": "已逾期",
-        "not_applicable": "不适用", "unknown": "无法判断",
-    },
-    "kind": {
-        "fine": "罚款", "reward": "奖励", "bonus_months": "扣减奖金（月）", "annual_bonus_withheld_pct": "扣年度奖金（%）",
-        "annual_bonus_paid_pct": "年度奖金兑现（%）", "sanction": "处分", "suspension_months": "待岗（月）",
-        "transfer": "调岗", "dismissal": "辞退", "contract_termination": "解除劳动合同", "rating_cap": "评级封顶",
-        "award_ineligible": "取消评先资格", "criticism": "通报批评", "rectification": "整改", "refer": "转人工考核",
-        "pay_deduction": "扣绩效工资",
-    },
-    "role": {
-        "responsible_person": "责任人", "main_responsible": "主要责任者", "unit_head": "单位负责人",
-        "section_head": "科室负责人", "unit": "单位", "department": "部门", "section": "科室",
-        "secondary_responsible": "次要责任者", "workshop_leader": "车间领导", "management_head": "管理责任人",
-        "unit_chief": "单位正职", "unit_deputy": "分管副职",
-    },
-}
-
-
 def text(key: str, lang: str) -> str:
     zh, en = TEXT[key]
     return en if lang == "en" else zh
 
-
-def label(group: str, code: str | None, lang: str) -> str:
-    """A code as a person reads it: the Chinese label with the code, or the code alone in English."""
-    if code is None:
-        return ""
-    if lang == "en":
-        return code
-    name = LABELS.get(group, {}).get(code)
-    return f"{name}（{code}）" if name else code

@@ -474,3 +474,36 @@ def test_the_run_section_says_when_no_figure_is_overridden(client, example_xlsx)
     path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())])
     section = re.search(r'<section id="run">(.*?)</section>', client.get(path).text, re.S).group(1)
     assert "全部参数为办法原值" in section and 'id="run-period">未指定<' in section
+
+
+def test_a_status_shows_its_core_label_in_chinese_and_its_code_in_english(client, example_xlsx):
+    from policy.core.labels import STATUS
+
+    path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())])
+    html = client.get(path).text
+    # each deadline's status is the core's label (超期, not a word of the page's own)
+    spans = re.findall(r'<span class="status (\w+)"[^>]*>([^<]+)</span>', html)
+    assert {"breached", "met"} <= {code for code, _ in spans}
+    assert all(shown == STATUS[code] for code, shown in spans)
+    assert ("breached", "超期") in spans
+    # the filter's choices too: the value is the code, the text the label
+    assert re.search(r'<option value="breached"[^>]*>超期</option>', html)
+    english = client.get(path, params={"lang": "en"}).text
+    assert ("breached", "breached") in re.findall(r'<span class="status (\w+)"[^>]*>([^<]+)</span>', english)
+
+
+def test_a_ticket_without_its_trace_labels_role_kind_and_status_as_the_workbook_does(client, app, example_xlsx):
+    from policy.core.labels import KIND, ROLE, STATUS
+    from policy.web.engine import JOB
+
+    path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())])
+    link = re.search(r'class="ticket" href="([^"]+)">PS-002<', client.get(path, params={"person": "李四"}).text).group(1)
+    job = next(iter(app.state.jobs.jobs.values()))
+    (job.folder / JOB).unlink()  # what the trace is rebuilt from: the page falls back to the result's tables
+    page = client.get(unescape(link)).text
+    assert '<pre class="trace">' not in page and "下面是该工单的完整结果" in page
+    # PS-002: 李四, the responsible person, fined under P1-24.3.1.1; P1-14's deadline breached
+    assert re.search(rf"<td>李四</td><td>{ROLE['responsible_person']}</td><td>{KIND['fine']}</td>", page)
+    assert re.search(rf"<td>{STATUS['breached']}</td><td>P1-14</td>", page)
+    english = client.get(unescape(link), params={"lang": "en"}).text
+    assert "<td>李四</td><td>responsible_person</td><td>fine</td>" in english

@@ -100,6 +100,7 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
         "lang": lang,
         "t": lambda key, **kw: i18n.text(key, lang).format(**kw),
         "label": _labeller(request.app.state.settings["labels"][lang]),
+        "amount": request.app.state.settings["labels"][lang].amount,  # 200–500 元, 记大过至开除
         "csrf": csrf_token(request),
         "other_lang": "en" if lang == "zh" else "zh",
         "figure": figure,

@@ -507,3 +507,14 @@ def test_a_ticket_without_its_trace_labels_role_kind_and_status_as_the_workbook_
     assert re.search(rf"<td>{STATUS['breached']}</td><td>P1-14</td>", page)
     english = client.get(unescape(link), params={"lang": "en"}).text
     assert "<td>李四</td><td>responsible_person</td><td>fine</td>" in english
+
+
+def test_a_consequence_shows_its_amount_as_the_workbook_labels_it(client, example_xlsx):
+    path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())])
+    # 冯一: a fine with no upper bound and a sanction from 记大过 to 开除 (P1-24.4.1)
+    html = client.get(path, params={"person": "冯一"}).text
+    cells = re.findall(r"<div>冯一 · ([^<]*)<small>", html)
+    assert "处分 记大过至开除 " in cells and any(c.startswith("罚款 ") and c.endswith("元以上 ") for c in cells)
+    assert "major_demerit" not in html
+    english = client.get(path, params={"person": "冯一", "lang": "en"}).text
+    assert "sanction major_demerit to dismissal " in re.findall(r"<div>冯一 · ([^<]*)<small>", english)

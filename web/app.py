@@ -128,8 +128,8 @@ def figure(value: Any) -> str:
 
 def index(request: Request, message: str | None = None, status_code: int = 200) -> Response:
     s = request.app.state.settings
-    return render(request, "index.html", status_code, regulations=s["regulations"], max_mb=s["max_upload_mb"], keep_minutes=s["keep_minutes"],
-                  jobs=request.app.state.jobs.of_session(request.state.session), message=message,
+    return render(request, "index.html", status_code, regulations=s["regulations"], max_mb=s["max_upload_mb"],
+                  keep_minutes=s["keep_minutes"], jobs=request.app.state.jobs.of_session(request.state.session), message=message,
                   accept=",".join(s["suffixes"]))
 
 
@@ -144,7 +144,8 @@ async def create_job(request: Request) -> Response:
     if length is None:
         return PlainTextResponse("411: the upload must say its length", status_code=411)
     if not length.isdigit() or int(length) > limit:
-        return index(request, i18n.text("limit_note", request.state.lang).format(mb=s["max_upload_mb"], minutes=s["keep_minutes"]), 413)
+        note = i18n.text("limit_note", request.state.lang).format(mb=s["max_upload_mb"], minutes=s["keep_minutes"])
+        return index(request, note, 413)
     async with request.form(max_files=100, max_fields=20, max_part_size=limit) as form:
         if not csrf_ok(request, form):
             return PlainTextResponse("403: the form is stale or not from this page (CSRF check); reload the page",

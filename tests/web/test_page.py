@@ -111,6 +111,10 @@ def test_a_party_in_the_totals_links_to_their_tickets(client, example_xlsx):
     assert ids and len(ids) < 12
     for seq in re.findall(r'href="(/jobs/[^/]+/tickets/\d+)', theirs):
         assert "赵六" in client.get(seq).text
+    # a unit the regulation charges as a unit (P1-26's criticism of 城西供电所) links to the unit filter
+    unit = re.search(r'<a href="([^"]+)">城西供电所</a>', table)
+    assert unit is not None and "unit=" in unit.group(1) and "person=" not in unit.group(1)
+    assert re.findall(r'class="ticket"[^>]*>([^<]+)<', client.get(unescape(unit.group(1))).text)
 
 
 def test_filter_to_one_person_lists_only_their_tickets(client, example_xlsx, tmp_path, monkeypatch):

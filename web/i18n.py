@@ -53,7 +53,7 @@ TEXT = {
     "config": ("配置文件", "Config file"),
     "sha256": ("SHA-256", "SHA-256"),
     "inputs": ("输入文件", "Input files"),
-    "stored_as": ("保存名", "stored as"),
+    "stored_as": ("保存名", "Stored as"),
     "bytes": ("大小（字节）", "Size (bytes)"),
     "no_period": ("未指定", "none given"),
     "filter": ("筛选", "Filter"),

@@ -1,6 +1,6 @@
 """The company's config (TOML): enabled plugins, calendar overrides and every parameter.
 
-``[policy]`` and ``[calendar]`` are the core's; ``[plugins.<name>]`` is structured into that
+``[policy]``, ``[calendar]`` and ``[serve]`` (the page's) are the core's; ``[plugins.<name>]`` is structured into that
 plugin's parameters class. cattrs does the structuring with unknown keys forbidden, and
 every error names the file and the dotted key. :func:`render` writes a complete config
 with tomli-w, each parameter under a comment citing its rule id and article.
@@ -44,6 +44,15 @@ class PolicySection:
 
 
 @define
+class ServeSection:
+    """``policy serve``'s settings (README, "The assessors' page"); its command-line options win."""
+
+    token: str | None = None  # every request must carry it; None: no token (this machine only)
+    max_upload_mb: int = 200  # the largest upload, all files together
+    keep_minutes: int = 60  # an evaluation and its uploads are deleted this long after last looked at
+
+
+@define
 class YearSchedule:
     holidays: list[date] = field(factory=list)
     workdays: list[date] = field(factory=list)
@@ -65,6 +74,7 @@ class Config:
     path: Path | None = None
     # plugin name -> its parameter versions, where a value is dated (core/dated.py)
     versions: dict[str, dated.Versions] = field(factory=dict)
+    serve: ServeSection = field(factory=ServeSection)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -226,13 +236,15 @@ def load(path: Path, regulations: Mapping[str, Regulation]) -> Config:
 
 
 def from_dict(data: Mapping[str, Any], regulations: Mapping[str, Regulation], path: Path | str = "<config>") -> Config:
-    unknown = sorted(set(data) - {"policy", "calendar", "plugins"})
+    unknown = sorted(set(data) - {"policy", "calendar", "plugins", "serve"})
     if unknown:
         raise ConfigError(
-            "\n".join(f"{path}: {k}: unknown table; the config has [policy], [calendar], [plugins.<name>]" for k in unknown)
+            "\n".join(f"{path}: {k}: unknown table; the config has [policy], [calendar], [plugins.<name>], [serve]"
+                      for k in unknown)
         )
     policy = structure(data.get("policy", {}), PolicySection, "policy", path)
     calendar = structure(data.get("calendar", {}), CalendarSection, "calendar", path)
+    serve = structure(data.get("serve", {}), ServeSection, "serve", path)
     available = ", ".join(sorted(regulations)) or "(none installed)"
     errors = []
     for name in policy.plugins:
@@ -246,6 +258,11 @@ def from_dict(data: Mapping[str, Any], regulations: Mapping[str, Regulation], pa
         errors.append(f"{path}: policy.timezone: {policy.timezone!r} is not a time zone such as Asia/Shanghai")
     if policy.lang not in (None, "zh", "en"):
         errors.append(f"{path}: policy.lang: {policy.lang!r} is not a language; expected \"zh\" or \"en\"")
+    for key, unit in (("max_upload_mb", "megabytes"), ("keep_minutes", "minutes")):
+        if getattr(serve, key) < 1:
+            errors.append(f"{path}: serve.{key}: {getattr(serve, key)} is too small; expected a whole number of {unit}, 1 or more")
+    if serve.token == "":
+        errors.append(f"{path}: serve.token: empty; expected the access token in quotes, or no token key at all")
     tables = data.get("plugins", {})
     if not isinstance(tables, Mapping):
         errors.append(f"{path}: plugins: expected tables [plugins.<name>]")
@@ -272,7 +289,7 @@ def from_dict(data: Mapping[str, Any], regulations: Mapping[str, Regulation], pa
                 versions[name] = dated.Versions(structured, ZoneInfo(policy.timezone))
     if errors:
         raise ConfigError("\n".join(errors))
-    return Config(policy, calendar, parameters, path if isinstance(path, Path) else None, versions)
+    return Config(policy, calendar, parameters, path if isinstance(path, Path) else None, versions, serve)
 
 
 def _versions(table: Mapping[str, Any], cls: type, name: str, path: Path | str) -> list[tuple[Any, Any]]:

@@ -31,6 +31,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from policy.core.labels import LANGS, Labels
+
 from . import engine, i18n
 from .jobs import Job, Jobs, Upload
 
@@ -66,7 +68,7 @@ class Guard(BaseHTTPMiddleware):
             session = secrets.token_urlsafe(24)
         request.state.session = session
         lang = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE) or "zh"
-        request.state.lang = lang if lang in i18n.LANGS else "zh"
+        request.state.lang = lang if lang in LANGS else "zh"
         response = await call_next(request)
         cookie = {"httponly": True, "samesite": "strict", "path": "/"}
         if new_session:
@@ -97,17 +99,37 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     context |= {
         "lang": lang,
         "t": lambda key, **kw: i18n.text(key, lang).format(**kw),
-        "label": lambda group, code: i18n.label(group, code, lang),
+        "label": _labeller(request.app.state.settings["labels"][lang]),
+        "amount": request.app.state.settings["labels"][lang].amount,  # 200–500 元, 记大过至开除
         "csrf": csrf_token(request),
         "other_lang": "en" if lang == "zh" else "zh",
+        "figure": figure,
     }
     return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def _labeller(labels: Labels):
+    """``label(vocabulary, code, rule, industry)`` for the templates: the writers' label of a code (超期 for
+    ``breached``; the code itself in English), looked up first in the labels of the plugin whose
+    rule it is."""
+
+    def label(vocabulary: str, code: Any, rule: str | None = None, industry: str | None = None) -> Any:
+        return labels(vocabulary, code, industry or labels.rule_industry.get(rule or ""))
+
+    return label
+
+
+def figure(value: Any) -> str:
+    """A config figure as the config writes it: 1.5, 2, [1, 2]."""
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(map(figure, value)) + "]"
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def index(request: Request, message: str | None = None, status_code: int = 200) -> Response:
     s = request.app.state.settings
     return render(request, "index.html", status_code, regulations=s["regulations"], max_mb=s["max_upload_mb"],
-                  jobs=request.app.state.jobs.of_session(request.state.session), message=message,
+                  keep_minutes=s["keep_minutes"], jobs=request.app.state.jobs.of_session(request.state.session), message=message,
                   accept=",".join(s["suffixes"]))
 
 
@@ -122,7 +144,8 @@ async def create_job(request: Request) -> Response:
     if length is None:
         return PlainTextResponse("411: the upload must say its length", status_code=411)
     if not length.isdigit() or int(length) > limit:
-        return index(request, i18n.text("limit_note", request.state.lang).format(mb=s["max_upload_mb"]), 413)
+        note = i18n.text("limit_note", request.state.lang).format(mb=s["max_upload_mb"], minutes=s["keep_minutes"])
+        return index(request, note, 413)
     async with request.form(max_files=100, max_fields=20, max_part_size=limit) as form:
         if not csrf_ok(request, form):
             return PlainTextResponse("403: the form is stale or not from this page (CSRF check); reload the page",
@@ -205,9 +228,8 @@ def job_page(request: Request) -> Response:
         tickets = [{"seq": seq, **orjson.loads(docs[seq])} for seq in seqs]
         choices = {kind: [v for (v,) in db.execute("SELECT value FROM facet_values WHERE kind = ? ORDER BY value", (kind,))]
                    for kind in FILTERS}
-        n_parties = db.execute("SELECT count(*) FROM parties").fetchone()[0]
-        parties = db.execute("SELECT party, role, kind, tickets, period, min, max, open_max, steps FROM parties "
-                             "ORDER BY party, role, kind LIMIT ? OFFSET ?", (PAGE_SIZE, (ppage - 1) * PAGE_SIZE)).fetchall()
+        totals = _totals(db, request.state.lang, ppage)
+        run = orjson.loads(db.execute("SELECT doc FROM run").fetchone()[0])
         n_errors = db.execute("SELECT count(*) FROM errors").fetchone()[0]
         errors = db.execute("SELECT source, row, id, field, message FROM errors ORDER BY seq LIMIT ? OFFSET ?",
                             (PAGE_SIZE, (epage - 1) * PAGE_SIZE)).fetchall()
@@ -220,9 +242,24 @@ def job_page(request: Request) -> Response:
         return f"/jobs/{job.id}" + ("?" + urlencode(query) if query else "")
 
     return render(request, "job.html", job=job, status=status, filters=filters, choices=choices, tickets=tickets,
-                  n=n, page=page, pages=_pages(n), parties=parties, n_parties=n_parties, ppage=ppage,
-                  ppages=_pages(n_parties), errors=errors, n_errors=n_errors, epage=epage, epages=_pages(n_errors),
+                  n=n, page=page, pages=_pages(n), totals=totals, ppage=ppage,
+                  ppages=_pages(totals["n"]), run=run, errors=errors, n_errors=n_errors, epage=epage, epages=_pages(n_errors),
                   period=period, n_period=n_period, link=link)
+
+
+def _totals(db: sqlite3.Connection, lang: str, page: int) -> dict[str, Any]:
+    """A page of the 考核汇总 as the workbook writes it (web.engine.Index), in the page's language:
+    the columns some row fills, and each row with the ticket filter that finds its party's tickets."""
+    headers, shown = db.execute("SELECT headers, shown FROM totals_headers WHERE lang = ?", (lang,)).fetchone()
+    shown = orjson.loads(shown)
+    headers = orjson.loads(headers)
+    n = db.execute("SELECT count(*) FROM totals WHERE lang = ?", (lang,)).fetchone()[0]
+    rows = []
+    for party_filter, cells in db.execute("SELECT party_filter, cells FROM totals WHERE lang = ? ORDER BY seq "
+                                          "LIMIT ? OFFSET ?", (lang, PAGE_SIZE, (page - 1) * PAGE_SIZE)):
+        cells = orjson.loads(cells)
+        rows.append({"filter": party_filter, "party": cells[0], "cells": [cells[i] for i in shown]})
+    return {"headers": [headers[i] for i in shown], "rows": rows, "n": n}
 
 
 def _filtered(job: Job, db: sqlite3.Connection, filters: dict[str, str], page: int, total: int) -> tuple[int, list[int]]:
@@ -309,14 +346,20 @@ async def delete_job(request: Request) -> Response:
     return RedirectResponse("/", status_code=303)
 
 
-def create_app(config_path: str | None = None, token: str | None = None, max_upload_mb: int = 200,
-               ttl_seconds: float = 3600, max_running: int | None = None) -> Starlette:
-    """The page for a config; raises the config's error at once, before anything is served."""
+def create_app(config_path: str | None = None, token: str | None = None, max_upload_mb: int | None = None,
+               ttl_seconds: float | None = None, max_running: int | None = None) -> Starlette:
+    """The page for a config; raises the config's error at once, before anything is served.
+
+    ``token``, ``max_upload_mb`` and ``ttl_seconds`` not given (None) are the config's ``[serve]``."""
     config, plugins = engine.load_setup(config_path)
+    serve = config.serve
+    ttl_seconds = ttl_seconds if ttl_seconds is not None else serve.keep_minutes * 60
     settings = {
-        "token": token,
+        "labels": {lang: Labels(plugins.regulations, lang) for lang in LANGS},
+        "token": token if token is not None else serve.token,
         "secret": secrets.token_bytes(32),
-        "max_upload_mb": max_upload_mb,
+        "max_upload_mb": max_upload_mb if max_upload_mb is not None else serve.max_upload_mb,
+        "keep_minutes": max(round(ttl_seconds / 60), 1),
         "regulations": engine.enabled_regulations(config, plugins),
         "suffixes": engine.input_suffixes(),
     }

@@ -13,10 +13,13 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 @click.option("--config", "config_path", metavar="FILE", help="Config file (default $POLICY_CONFIG, else ./policy.toml).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; anything but this machine needs --token.")
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--token", metavar="T", help="Every request must carry it: open the page as http://HOST:PORT/?token=T once.")
-@click.option("--max-upload-mb", default=200, show_default=True, type=click.IntRange(1), help="Largest upload, all files together.")
-@click.option("--keep-minutes", default=60, show_default=True, type=click.IntRange(1),
-              help="An evaluation and its uploads are deleted this long after last looked at (10 minutes after a download).")
+@click.option("--token", metavar="T", help="Every request must carry it: open the page as http://HOST:PORT/?token=T once "
+              "(default: [serve] token in the config, else none).")
+@click.option("--max-upload-mb", type=click.IntRange(1),
+              help="Largest upload, all files together (default: [serve] max_upload_mb in the config, else 200).")
+@click.option("--keep-minutes", type=click.IntRange(1),
+              help="An evaluation and its uploads are deleted this long after last looked at, 10 minutes after a download "
+                   "(default: [serve] keep_minutes in the config, else 60).")
 def serve(config_path, host, port, token, max_upload_mb, keep_minutes) -> None:
     """A page for assessors: upload tickets, read the results, download the workbook.
 
@@ -32,10 +35,13 @@ def serve(config_path, host, port, token, max_upload_mb, keep_minutes) -> None:
     from policy.core.config import ConfigError
 
     try:
-        app = create_app(config_path, token=token, max_upload_mb=max_upload_mb, ttl_seconds=keep_minutes * 60)
+        # an option given wins over the config's [serve]; create_app reads the config for the rest
+        app = create_app(config_path, token=token, max_upload_mb=max_upload_mb,
+                         ttl_seconds=keep_minutes * 60 if keep_minutes is not None else None)
     except ConfigError as e:
         click.echo(f"policy: {e}", err=True)
         sys.exit(2)
+    token = app.state.settings["token"]
     if host not in LOCAL_HOSTS:
         click.echo(f"policy: warning: listening on {host}: the page has no login; anyone who can reach this "
                    f"address can upload and read results{'' if token else ' (add --token to require a token)'}", err=True)

@@ -219,7 +219,13 @@ class Evaluation:
             # the JSON writer's bytes of a result are also its document in the index
             as_json = next((w for w in writers if isinstance(w, outputs.JsonWriter)), None)
             others = [w for w in writers if w is not as_json]
-            found = Index(folder / INDEX) if index else None
+            found = None
+            if index:
+                from policy.cli.summary import Summary
+                from policy.core.labels import LANGS, Labels
+
+                found = Index(folder / INDEX, Summary(presentation.summary_by, presentation.zone),
+                              {lang: Labels(self.plugins.regulations, lang) for lang in LANGS})
             stack.callback(lambda: found and found.close())
             errors: list[RecordError] = []
             try:
@@ -245,7 +251,7 @@ class Evaluation:
             except readers.InputError as e:
                 raise JobFailed(str(e)) from None
             if found is not None:
-                found.finish(period_items, errors, engine.articles)
+                found.finish(period_items, errors, engine.articles, presentation.run)
         for fmt, part in parts.items():
             os.replace(part, folder / DOWNLOADS[fmt])
         return summary
@@ -255,24 +261,31 @@ class Index:
     """The results as the page reads them: SQLite beside the downloads. Each ticket's result
     document by its place in the input (``seq``, 1 to N with no gap, so a page of the unfiltered
     list is a range of seq); one facet row per ticket and status, rule, unit or person, indexed
-    so a filter reads only its own tickets; the period, the errors and the party totals."""
+    so a filter reads only its own tickets; the period, the errors; the run section; and the
+    考核汇总 the workbook writes (``cli.summary.Summary`` through ``cli.outputs.summary_table``,
+    the same code, so the page and the workbook cannot disagree), a row per party and period,
+    in each of the page's languages."""
 
     SCHEMA = """
     CREATE TABLE tickets (seq INTEGER PRIMARY KEY, doc BLOB);
     CREATE TABLE facets (kind TEXT, value TEXT, seq INTEGER);
     CREATE TABLE period (seq INTEGER PRIMARY KEY, doc BLOB);
     CREATE TABLE errors (seq INTEGER PRIMARY KEY, source TEXT, row INTEGER, id TEXT, field TEXT, message TEXT);
-    CREATE TABLE parties (party TEXT, role TEXT, kind TEXT, tickets INTEGER, period INTEGER,
-                          min REAL, max REAL, open_max INTEGER, steps TEXT);
+    CREATE TABLE totals (lang TEXT, seq INTEGER, party_filter TEXT, cells BLOB, PRIMARY KEY (lang, seq));
+    CREATE TABLE totals_headers (lang TEXT PRIMARY KEY, headers BLOB, shown BLOB);
+    CREATE TABLE run (doc BLOB);
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, summary: Any, labels: dict[str, Any]):
+        """``summary``: an empty ``Summary`` as the workbook's; ``labels``: a ``Labels`` per page language."""
         self.db = sqlite3.connect(path)
         self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + self.SCHEMA)
         self.seq = 0
         self.tickets: list[tuple] = []
         self.facets: list[tuple] = []
-        self.totals: dict[tuple[str, str, str], list] = {}
+        self.summary = summary
+        self.labels = labels
+        self.party_filter: dict[str, str] = {}  # a party of the totals -> the ticket filter that finds its tickets
 
     def add(self, result: Result, rendered: bytes) -> None:
         """One ticket, from its result object and the JSON writer's bytes of it."""
@@ -287,26 +300,14 @@ class Index:
         for x in result.consequences:
             facets.add(("rule", x.rule))
             if x.party:
-                facets.add(("unit" if x.role in UNIT_ROLES else "person", x.party))
-            self._total(x, "tickets")
+                kind = "unit" if x.role in UNIT_ROLES else "person"
+                facets.add((kind, x.party))
+                self.party_filter.setdefault(x.party, kind)
+        self.summary.add_result(result)
         self.facets.extend((kind, value, seq) for kind, value in facets)
         self.tickets.append((seq, rendered.lstrip(b"\n")))
         if len(self.tickets) >= 5000:
             self._flush()
-
-    def _total(self, x: Any, column: str) -> None:
-        key = (x.party or "", x.role, x.kind)
-        t = self.totals.get(key)
-        if t is None:
-            t = self.totals[key] = [0, 0, None, None, False, set()]  # None: no amount (refer, criticism)
-        t[0 if column == "tickets" else 1] += 1
-        for i, v in ((2, x.min), (3, x.max)):
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
-                t[i] = (t[i] or 0) + v
-            elif isinstance(v, str):
-                t[5].add(v)  # a sanction's ladder step
-        if x.max is None and x.min is not None:
-            t[4] = True  # a rule sets only a minimum: the total has no upper bound
 
     def _flush(self) -> None:
         self.db.executemany("INSERT INTO tickets VALUES (?,?)", self.tickets)
@@ -314,17 +315,25 @@ class Index:
         self.tickets.clear()
         self.facets.clear()
 
-    def finish(self, period: list[PeriodConsequence], errors: list[RecordError], articles: dict[str, str]) -> None:
+    def finish(self, period: list[PeriodConsequence], errors: list[RecordError], articles: dict[str, str],
+               run: dict[str, Any] | None) -> None:
+        from policy.cli.outputs import summary_table
+
         self._flush()
         for i, p in enumerate(period, 1):
-            self._total(p, "period")
             self.db.execute("INSERT INTO period VALUES (?,?)", (i, orjson.dumps(as_dict(p, articles))))
         self.db.executemany("INSERT INTO errors VALUES (?,?,?,?,?,?)",
                             [(i, e.source, e.row, e.id, e.field, e.message) for i, e in enumerate(errors, 1)])
-        self.db.executemany(
-            "INSERT INTO parties VALUES (?,?,?,?,?,?,?,?,?)",
-            [(*k, t[0], t[1], t[2], t[3], int(t[4]), " ".join(sorted(t[5]))) for k, t in self.totals.items()],
-        )
+        self.summary.add_period(period)
+        for lang, labels in self.labels.items():
+            headers, rows = summary_table(self.summary, labels)
+            # the party and the period always; another column where some row has a figure in it
+            shown = [i for i in range(len(headers)) if i < 2 or any(r[i] not in (None, "") for r in rows)]
+            self.db.execute("INSERT INTO totals_headers VALUES (?,?,?)",
+                            (lang, orjson.dumps(headers), orjson.dumps(shown)))
+            self.db.executemany("INSERT INTO totals VALUES (?,?,?,?)",
+                                [(lang, i, self.party_filter.get(r[0]), orjson.dumps(r)) for i, r in enumerate(rows, 1)])
+        self.db.execute("INSERT INTO run VALUES (?)", (orjson.dumps(run),))
         self.db.executescript("CREATE INDEX facet ON facets (kind, value, seq);"
                               "CREATE TABLE facet_values AS SELECT kind, value, count(*) AS n FROM facets GROUP BY kind, value;")
         self.db.commit()

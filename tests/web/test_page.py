@@ -6,6 +6,7 @@ import io
 import json
 import re
 import zipfile
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -63,22 +64,57 @@ def test_summary_and_downloads_equal_the_command_line(client, example_xlsx, tmp_
     assert "P1-28" in page.text and len(document["period"]) > 0
 
 
-def test_totals_by_person_are_the_sums_of_the_result_document(client, example_xlsx, tmp_path, monkeypatch):
+def page_totals(html: str) -> list[list[str]]:
+    """The page's 考核汇总 table: the header row, then each row's cells as text."""
+    table = re.search(r'<table id="totals">(.*?)</table>', html, re.S).group(1)
+    return [[unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<t[hd]>(.*?)</t[hd]>", tr, re.S)]
+            for tr in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+
+
+def workbook_totals(data: bytes, sheet: str) -> list[list[str]]:
+    """A workbook's 考核汇总 sheet as text, without the columns no row fills (the page leaves them out)."""
+    import openpyxl
+
+    rows = [["" if v is None else str(v) for v in row]
+            for row in openpyxl.load_workbook(io.BytesIO(data), read_only=True)[sheet].iter_rows(values_only=True)]
+    filled = [i for i in range(len(rows[0])) if i < 2 or any(r[i] for r in rows[1:])]
+    return [[r[i] for i in filled] for r in rows]
+
+
+def test_the_totals_on_the_page_are_the_workbooks_totals_sheet(client, example_xlsx):
+    roster = (EXAMPLES / "roster.csv").read_bytes()
+    path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())], roster=("名册.csv", roster), period="2026-03")
+    workbook = client.get(f"{path}/download/xlsx").content
+    expected = workbook_totals(workbook, "考核汇总")
+    shown = page_totals(client.get(path).text)
+    assert shown == expected
+    # the example's figures are there: 赵六's fines in March, and the period's pay deductions (P1-28)
+    header = expected[0]
+    assert header[:2] == ["责任对象", "期间"] and "罚款 最低" in header and "绩效工资扣款 最低" in header
+    zhao = next(r for r in shown[1:] if r[0] == "赵六" and r[1] == "2026年3月")
+    assert zhao[header.index("罚款 最低")] and int(zhao[header.index("工单数")]) >= 1
+    assert any("P1-28" in r[-1] for r in shown[1:])
+    # in English, the workbook's English headers
+    english = page_totals(client.get(path, params={"lang": "en"}).text)
+    assert english[0][:2] == ["party", "period"] and "fine min" in english[0]
+    assert [r[0] for r in english[1:]] == [r[0] for r in shown[1:]]
+
+
+def test_a_party_in_the_totals_links_to_their_tickets(client, example_xlsx):
     path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())])
-    page = client.get(path).text
-    folder = tmp_path / "cli"
-    folder.mkdir()
-    (folder / "upload-1.xlsx").write_bytes(example_xlsx.read_bytes())
-    monkeypatch.chdir(folder)
-    document = json.loads(cli_outputs(folder, ["upload-1.xlsx"])["json"])
-    fines = [x for r in document["results"] for x in r["consequences"] if x["party"] == "赵六" and x["kind"] == "fine"]
-    assert fines, "the example names 赵六 in a fine"
-    row = re.search(r'>赵六</a></td>\s*<td>责任人（responsible_person）</td><td>罚款（fine）</td>'
-                    r'<td>(\d+)</td><td>(\d+)</td>\s*<td>([\d.]+)</td>\s*<td>([\d.]+)</td>', page)
-    assert row is not None, "赵六's fines are in the totals"
-    assert int(row.group(1)) == len(fines)
-    assert float(row.group(3)) == sum(x["min"] for x in fines)
-    assert float(row.group(4)) == sum(x["max"] for x in fines)
+    html = client.get(path).text
+    table = re.search(r'<table id="totals">(.*?)</table>', html, re.S).group(1)
+    link = re.search(r'<a href="([^"]+)">赵六</a>', table)
+    assert link is not None
+    theirs = client.get(unescape(link.group(1))).text
+    ids = re.findall(r'class="ticket"[^>]*>([^<]+)<', theirs)
+    assert ids and len(ids) < 12
+    for seq in re.findall(r'href="(/jobs/[^/]+/tickets/\d+)', theirs):
+        assert "赵六" in client.get(seq).text
+    # a unit the regulation charges as a unit (P1-26's criticism of 城西供电所) links to the unit filter
+    unit = re.search(r'<a href="([^"]+)">城西供电所</a>', table)
+    assert unit is not None and "unit=" in unit.group(1) and "person=" not in unit.group(1)
+    assert re.findall(r'class="ticket"[^>]*>([^<]+)<', client.get(unescape(unit.group(1))).text)
 
 
 def test_filter_to_one_person_lists_only_their_tickets(client, example_xlsx, tmp_path, monkeypatch):
@@ -401,3 +437,88 @@ def test_the_delete_button_removes_the_job_and_its_uploads(client, app, example_
     response = client.post(path + "/delete", data={"csrf": csrf}, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/"
     assert not job.folder.exists() and client.get(path).status_code == 404
+
+
+def test_the_job_page_shows_the_run_section_in_chinese_and_english(tmp_path, monkeypatch, example_xlsx):
+    import hashlib
+
+    from starlette.testclient import TestClient
+
+    from policy.web.app import create_app
+
+    monkeypatch.delenv("POLICY_CONFIG", raising=False)
+    config = tmp_path / "policy.toml"
+    config.write_text(CONFIG.read_text(encoding="utf-8").replace("dispatch_hours = 1", "dispatch_hours = 2"), encoding="utf-8")
+    body = example_xlsx.read_bytes()
+    with TestClient(create_app(str(config))) as client:
+        path = run(client, [(example_xlsx.name, body)], period="2026-03")
+        document = json.loads(client.get(f"{path}/download/json").content)
+        html = client.get(path).text
+        english = client.get(path, params={"lang": "en"}).text
+    run_doc = document["run"]
+    section = re.search(r'<section id="run">(.*?)</section>', html, re.S).group(1)
+    assert "<h2>运行信息" in section and "评估时间" in section and "输入文件" in section
+    # the config's SHA-256, the evaluation time and the period, as the result document has them
+    config_sha = hashlib.sha256(config.read_bytes()).hexdigest()
+    assert run_doc["config"]["sha256"] == config_sha
+    assert re.search(rf'id="run-config-sha256"><code>{config_sha}</code>', section)
+    assert f'id="run-as-of">{run_doc["as_of"]}<' in section and run_doc["as_of"].startswith("2026-04-01T00:00")
+    assert 'id="run-period">2026-03<' in section
+    assert f'id="run-policy">{run_doc["policy"] or "?"}<' in section
+    assert f"power_supply {run_doc['plugins']['power_supply']}" in section and run_doc["plugins"]["power_supply"]
+    # the upload: as the user named it, as stored, its size and SHA-256
+    assert re.search(rf"<td>三月工单.xlsx</td><td>upload-1.xlsx</td><td>{len(body)}</td>"
+                     rf"<td><code>{hashlib.sha256(body).hexdigest()}</code></td>", section)
+    # the overridden figure beside the regulation's, with its rule id and article
+    assert re.search(r"<td>power_supply.dispatch_hours</td><td>2</td><td>1</td><td>P1-14</td><td>第十四条</td>", section)
+    assert "<h2>Run" in english and "Input files" in english and "运行信息" not in english
+
+
+def test_the_run_section_says_when_no_figure_is_overridden(client, example_xlsx):
+    path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())])
+    section = re.search(r'<section id="run">(.*?)</section>', client.get(path).text, re.S).group(1)
+    assert "全部参数为办法原值" in section and 'id="run-period">未指定<' in section
+
+
+def test_a_status_shows_its_core_label_in_chinese_and_its_code_in_english(client, example_xlsx):
+    from policy.core.labels import STATUS
+
+    path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())])
+    html = client.get(path).text
+    # each deadline's status is the core's label (超期, not a word of the page's own)
+    spans = re.findall(r'<span class="status (\w+)"[^>]*>([^<]+)</span>', html)
+    assert {"breached", "met"} <= {code for code, _ in spans}
+    assert all(shown == STATUS[code] for code, shown in spans)
+    assert ("breached", "超期") in spans
+    # the filter's choices too: the value is the code, the text the label
+    assert re.search(r'<option value="breached"[^>]*>超期</option>', html)
+    english = client.get(path, params={"lang": "en"}).text
+    assert ("breached", "breached") in re.findall(r'<span class="status (\w+)"[^>]*>([^<]+)</span>', english)
+
+
+def test_a_ticket_without_its_trace_labels_role_kind_and_status_as_the_workbook_does(client, app, example_xlsx):
+    from policy.core.labels import KIND, ROLE, STATUS
+    from policy.web.engine import JOB
+
+    path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())])
+    link = re.search(r'class="ticket" href="([^"]+)">PS-002<', client.get(path, params={"person": "李四"}).text).group(1)
+    job = next(iter(app.state.jobs.jobs.values()))
+    (job.folder / JOB).unlink()  # what the trace is rebuilt from: the page falls back to the result's tables
+    page = client.get(unescape(link)).text
+    assert '<pre class="trace">' not in page and "下面是该工单的完整结果" in page
+    # PS-002: 李四, the responsible person, fined under P1-24.3.1.1; P1-14's deadline breached
+    assert re.search(rf"<td>李四</td><td>{ROLE['responsible_person']}</td><td>{KIND['fine']}</td>", page)
+    assert re.search(rf"<td>{STATUS['breached']}</td><td>P1-14</td>", page)
+    english = client.get(unescape(link), params={"lang": "en"}).text
+    assert "<td>李四</td><td>responsible_person</td><td>fine</td>" in english
+
+
+def test_a_consequence_shows_its_amount_as_the_workbook_labels_it(client, example_xlsx):
+    path = run(client, [(example_xlsx.name, example_xlsx.read_bytes())])
+    # 冯一: a fine with no upper bound and a sanction from 记大过 to 开除 (P1-24.4.1)
+    html = client.get(path, params={"person": "冯一"}).text
+    cells = re.findall(r"<div>冯一 · ([^<]*)<small>", html)
+    assert "处分 记大过至开除 " in cells and any(c.startswith("罚款 ") and c.endswith("元以上 ") for c in cells)
+    assert "major_demerit" not in html
+    english = client.get(path, params={"person": "冯一", "lang": "en"}).text
+    assert "sanction major_demerit to dismissal " in re.findall(r"<div>冯一 · ([^<]*)<small>", english)

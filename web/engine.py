@@ -251,7 +251,7 @@ class Evaluation:
             except readers.InputError as e:
                 raise JobFailed(str(e)) from None
             if found is not None:
-                found.finish(period_items, errors, engine.articles, presentation.run)
+                found.finish(period_items, errors + engine.period_faults, engine.articles, presentation.run)
         for fmt, part in parts.items():
             os.replace(part, folder / DOWNLOADS[fmt])
         return summary

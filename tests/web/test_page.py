@@ -522,3 +522,25 @@ def test_a_consequence_shows_its_amount_as_the_workbook_labels_it(client, exampl
     assert "major_demerit" not in html
     english = client.get(path, params={"person": "冯一", "lang": "en"}).text
     assert "sanction major_demerit to dismissal " in re.findall(r"<div>冯一 · ([^<]*)<small>", english)
+
+
+def test_a_plugin_whose_period_rules_raise_is_listed_with_the_errors(tmp_path, monkeypatch):
+    """As on the command line: the tickets' results stand, the fault is listed naming the plugin."""
+    from starlette.testclient import TestClient
+
+    from policy.web.app import create_app
+
+    (tmp_path / "broken.py").write_text(
+        "from policy.core.hookspecs import hookimpl\n\n"
+        "@hookimpl\n"
+        "def policy_period_consequences(ledger):\n"
+        "    raise RuntimeError('our half-year rule is broken')\n", encoding="utf-8")
+    config = tmp_path / "policy.toml"
+    config.write_text(CONFIG.read_text(encoding="utf-8").replace("local_plugins = []", 'local_plugins = ["broken.py"]'),
+                      encoding="utf-8")
+    monkeypatch.delenv("POLICY_CONFIG", raising=False)
+    with TestClient(create_app(str(config))) as client:
+        path = run(client, [("tickets.csv", (EXAMPLES / "tickets.csv").read_bytes())])
+        page = client.get(path).text
+    errors = page.split('id="errors"')[1].split("</section>")[0]
+    assert "our half-year rule is broken" in errors and "policy_period_consequences" in errors

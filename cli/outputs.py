@@ -282,7 +282,8 @@ class Rows:
                          "stage": L("stage", d.stage, ind), "limit": limit, "due": self.local(d.due),
                          "due_text": L.time_text(self.local(d.due)), "done_at": self.local(d.done_at),
                          "status": L("status", d.status), "config": config,
-                         "note": ("已延期" if self.p.zh else "extended") if d.extended else None})
+                         # why a status (unknown: the year the calendar lacks), else an extension
+                         "note": d.reason or (("已延期" if self.p.zh else "extended") if d.extended else None)})
         for x in result.consequences:
             rows.append({**base, **self._consequence(x, articles, ind), "item": L("item", "consequence")})
         a = result.appeal
@@ -455,6 +456,8 @@ class TableWriter(Writer):
         for d in result.deadlines:
             w(f"    {_pad(L('status', d.status), 14)}{_pad(L('stage', d.stage, ind), 23)}"
               f"{due_word} {_pad(self._time(d.due), 24)}{self._cite(d.rule)}\n")
+            if d.reason:
+                w(f"{'':<18}{s(d.reason)}\n")
         a = result.appeal
         if a.status != "none":
             w(f"    {L('appeal', a.status)}: {s(a.reason or '')}  {self._cite(a.rule)}\n")

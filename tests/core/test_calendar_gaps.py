@@ -169,3 +169,20 @@ def test_the_command_line_prints_the_warning_once(tmp_path, monkeypatch):
     assert r.stderr.count("policy: warning:") == 1 and 'extra_holidays' in r.stderr
     import json
     assert json.loads(r.stdout)["summary"]["unknown_deadlines"] == 3
+
+
+def test_csv_and_the_table_say_why_a_deadline_is_unknown(tmp_path, monkeypatch):
+    """The reason of an unknown deadline (the year the calendar lacks) is in every format."""
+    from click.testing import CliRunner
+
+    from policy.cli.main import cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("POLICY_CONFIG", raising=False)
+    assert CliRunner().invoke(cli, ["init", "--industry", "power_supply"]).exit_code == 0
+    (tmp_path / "t.csv").write_text(
+        "工单编号,受理时间,派单时间,投诉分类,经查属实,责任原因,责任人,责任单位,投诉原因\n"
+        "Y-1,2026-12-31 15:00,2026-12-31 16:00,服务态度,是,是,张三,城区供电所,attitude_poor\n", encoding="utf-8")
+    for fmt in ("csv", "table"):
+        out = CliRunner().invoke(cli, ["evaluate", "--as-of", "2027-01-10T00:00", "--format", fmt, "t.csv"])
+        assert "2027" in out.stdout and "calendar.years" in out.stdout, fmt

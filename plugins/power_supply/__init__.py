@@ -94,8 +94,8 @@ def _consequences(record, classification, deadlines, appeal, params, trace):
     assessed = classification.counted and appeal.status != "accepted"
     if params.schedule == "P1":
         if assessed:
-            out += p1.p1_penalties(record, params)
-            out += p3.p3_broken_commitment(record, params, deadlines, out)
+            out += p1.p1_penalties(record, params, trace)
+            out += p3.p3_broken_commitment(record, params, deadlines, out, trace)
         out += p1.p1_26_falsified_reply(record, params)
         if classification.counted:
             out = p1.p1_25_outside_channel(record, params, out, trace)

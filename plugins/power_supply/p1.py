@@ -91,8 +91,21 @@ def p1_17_return(record, deadlines) -> Appeal | None:
     return Appeal("refused", "P1-17", f"returned after the limit ({limit.due.isoformat()}): the unit stays responsible")
 
 
-def p1_penalties(record, p) -> list[Consequence]:
+# 第二十四条(一)–(三) for a complaint of general impact: the rule each cause (and loss) selects.
+CAUSE_RULES = (
+    ("P1-24.1", "ten_prohibitions", None),
+    ("P1-24.2", "ten_commitments", None),
+    ("P1-24.3.1.1", "work_quality", False),
+    ("P1-24.3.1.2", "work_quality", True),
+    ("P1-24.3.2.1", "attitude_poor", None),
+    ("P1-24.3.2.2", "attitude_bad", None),
+)
+
+
+def p1_penalties(record, p, trace=None) -> list[Consequence]:
     """第二十四条 for a counted complaint; (四) replaces (三) for the roles it names."""
+    if trace is not None:
+        _trace_24(trace, record)
     if record.impact == "major":
         out = p1_24_4_1_major(record, p)
     elif record.impact == "serious":
@@ -101,6 +114,19 @@ def p1_penalties(record, p) -> list[Consequence]:
         out = p1_24_general(record, p)
     out += p1_24_5_others(record, p)
     return out
+
+
+def _trace_24(trace, record) -> None:
+    """For policy explain: which paragraph of 第二十四条 the impact and the cause select."""
+    impact = record.impact or "general"
+    trace.considered("P1-24.4.1", impact == "major", f"影响程度={impact}")
+    trace.considered("P1-24.4.2", impact == "serious", f"影响程度={impact}")
+    if impact != "general":
+        return
+    loss = bool(record.customer_loss)
+    for rule, cause, with_loss in CAUSE_RULES:
+        fact = f"投诉原因={record.cause or '空'}" + (f", 客户损失={_yes_no(record.customer_loss)}" if with_loss is not None else "")
+        trace.considered(rule, record.cause == cause and (with_loss is None or loss == with_loss), fact)
 
 
 def _person(record) -> str | None:

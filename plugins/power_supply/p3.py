@@ -99,7 +99,7 @@ def p3_commitments(record, p, calendar, as_of) -> list[Deadline]:
     return [p3_4_14_repair_around_the_clock(record), p3_4_15_repair_arrival(record, p, calendar, as_of)]
 
 
-def p3_broken_commitment(record, p, deadlines, already: list[Consequence]) -> list[Consequence]:
+def p3_broken_commitment(record, p, deadlines, already: list[Consequence], trace=None) -> list[Consequence]:
     """A broken commitment is a 十项承诺 breach: P1 第二十四条(二), referred once per ticket."""
     # Status first: most tickets have no late or unknown stage, and that test is the cheap one.
     judged = [d for d in deadlines if d.status in LATE_OR_UNKNOWN and d.rule.startswith("P3-")]
@@ -107,6 +107,9 @@ def p3_broken_commitment(record, p, deadlines, already: list[Consequence]) -> li
         return []
     broken = [d.rule for d in judged if d.status in LATE]
     unknown = [d for d in judged if d.status == "unknown"]
+    if trace is not None:
+        trace.considered("P1-24.2", True, "服务承诺 " + ", ".join(d.rule for d in judged) +
+                         (" 未兑现 (十项承诺)" if broken else " 无法判定 (日历缺年份)"))
     amount = p.ten_commitments_fine
     low, high = optional_range(amount)
     if not broken:

@@ -138,3 +138,18 @@ def test_the_airport_trace_names_the_criterion_that_made_the_grade():
     fired = {n["rule"]: n["fired"] for n in trace["considered"]}
     assert fired["A1-att3.1.3"] is True and trace["classification"]["grade"] == "class_1"
     assert not any(v for k, v in fired.items() if k != "A1-att3.1.3")
+
+
+def test_the_paragraph_of_article_24_each_fine_comes_from_is_the_one_the_trace_says_applies():
+    # 第二十四条: the impact picks (四) or (三); under (三) the cause (and the customer's loss) picks the item.
+    folder = EXAMPLES / "power_supply"
+    out = _run("evaluate", "--config", str(folder / "policy.toml"), "--as-of", "2026-04-01T00:00", "--format", "json",
+               "--explain", str(folder / "tickets.csv"))
+    checked = 0
+    for r in json.loads(out.output)["results"]:
+        fired = {n["rule"] for n in r["trace"]["considered"] if n["fired"]}
+        cited = {c["rule"] for c in r["consequences"] if c["rule"].startswith("P1-24.")}
+        considered = {n["rule"] for n in r["trace"]["considered"]}
+        assert cited & considered <= fired, r["id"]
+        checked += len(cited & considered)
+    assert checked >= 5  # the example has a fine of each kind of cause

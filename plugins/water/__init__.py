@@ -40,8 +40,8 @@ def policy_deadlines(record, as_of):
 
 
 @hookimpl
-def policy_appeal(record, params, calendar):
-    return w1.w1_6_2_appeal(record, params, calendar)
+def policy_appeal(record, params, calendar, trace):
+    return w1.w1_6_2_appeal(record, params, calendar, trace)
 
 
 @hookimpl

@@ -47,21 +47,27 @@ def w1_6_1_completed_within_ticket_limit(record, as_of) -> list[Deadline]:
                      "the ticket's own limit", extended=record.extended_until is not None)]
 
 
-def w1_6_2_appeal(record, p, calendar) -> Appeal | None:
+def w1_6_2_appeal(record, p, calendar, trace=None) -> Appeal | None:
     """六、2: malicious, untrue or not responsible — in writing within 2 working days, then verified
     by the customer service centre; 12345, media and superior tickets also need the principal leader."""
     if record.appeal_ground is None or record.record_type != "incident":
         return None
+    say = (lambda text: None) if trace is None else (lambda text: trace.step("W1-6.2", text))
     received = record.dispatched_at or record.received_at  # when the department received the ticket
     if record.appeal_filed_at is None:
         return Appeal("refused", "W1-6.2", "no filing time: the 2 working days cannot be judged")
     due = appeal_due(calendar, received, working_days(p.appeal_working_days), record.appeal_filed_at, "W1-6.2")
+    say(f"部门收到工单 {received.isoformat()}; {p.appeal_working_days} 个工作日内申诉, 到期 "
+        f"{due.isoformat() if due else '(次年之前提出, 按期)'}; 申诉时间 {record.appeal_filed_at.isoformat()}")
     if due is not None and record.appeal_filed_at > due:
         return Appeal("refused", "W1-6.2", f"filed after the limit ({due.isoformat()})")
+    say(f"客服中心核实={'是' if record.appeal_verified else '否'}")
     if not record.appeal_verified:
         return Appeal("refused", "W1-6.2", "not verified by the customer service centre (客服中心核实)")
-    if record.channel in ESCALATED_CHANNELS and not record.appeal_approved:
-        return Appeal("refused", "W1-6.2", "a 12345, media or superior ticket needs the group's principal leader's approval")
+    if record.channel in ESCALATED_CHANNELS:
+        say(f"渠道 {record.channel}: 须集团主要领导批准; 批准={'是' if record.appeal_approved else '否'}")
+        if not record.appeal_approved:
+            return Appeal("refused", "W1-6.2", "a 12345, media or superior ticket needs the group's principal leader's approval")
     return Appeal("accepted", "W1-6.2", "not assessed: removed from every count")
 
 

@@ -153,3 +153,15 @@ def test_the_paragraph_of_article_24_each_fine_comes_from_is_the_one_the_trace_s
         assert cited & considered <= fired, r["id"]
         checked += len(cited & considered)
     assert checked >= 5  # the example has a fine of each kind of cause
+
+
+def test_a_water_appeal_shows_each_condition_it_was_judged_on():
+    # 六、2: in writing within 2 working days, verified by the customer service centre, and for a
+    # 12345, media or superior ticket approved by the group's principal leader.
+    folder = EXAMPLES / "water"
+    trace = json.loads(_run("explain", "SW-009", "--config", str(folder / "policy.toml"), "--as-of",
+                            "2026-12-31T00:00", "--json", str(folder / "tickets.csv")).output)
+    assert trace["appeal"]["status"] == "refused"
+    steps = [s["step"] for s in trace["steps"] if s["rule"] == "W1-6.2"]
+    assert any("到期 2026-05-15T00:00:00+08:00" in s for s in steps)  # 05-12 + 2 working days: 24:00 of 05-14
+    assert steps[-1] == "渠道 media: 须集团主要领导批准; 批准=否"

@@ -58,13 +58,14 @@ from attrs import define
 
 from policy.core.calendar import working_days
 from policy.core.hookspecs import hookimpl
-from policy.core.model import Classification, Consequence, Rule
+from policy.core.model import LATE, Classification, Consequence, Rule, refer_unnamed
 from policy.core.records import Field
 from policy.core.regulation import Regulation, param
 
 RULES = (
-    Rule("X1-3", "第三条", "a complaint is answered within 2 working days"),
-    Rule("X1-5", "第五条", "a late answer costs the responsible person 100 yuan"),
+    # id, article, title in English and, for people, in Chinese
+    Rule("X1-3", "第三条", "a complaint is answered within 2 working days", "2个工作日内答复客户"),
+    Rule("X1-5", "第五条", "a late answer costs the responsible person 100 yuan", "逾期答复:责任人罚款100元"),
 )
 
 FIELDS = (
@@ -86,6 +87,8 @@ REGULATION = Regulation(
     rules=RULES,
     fields=FIELDS,
     parameters=Parameters,
+    # the Chinese people read beside the codes your results show (statuses and kinds are the core's)
+    labels={{"stage": {{"answer": "答复客户"}}}},
 )
 
 
@@ -113,9 +116,12 @@ def policy_deadlines(record, params, calendar, as_of):
 @hookimpl
 def policy_consequences(record, deadlines, params):
     """第五条: a late answer costs the responsible person the fine."""
-    late = any(d.rule == "X1-3" and d.status in ("breached", "overdue") for d in deadlines)
+    late = any(d.rule == "X1-3" and d.status in LATE for d in deadlines)
     if not late:
         return []
+    if not record.person:  # never a consequence without a party: a refer naming the missing field
+        return [refer_unnamed("X1-5", "responsible_person", "person (责任人)", record.id,
+                              f"{{params.late_fine:g}} yuan for a late answer", params.late_fine, params.late_fine)]
     return [Consequence("X1-5", record.person, "responsible_person", "fine", params.late_fine, params.late_fine)]
 '''
 
@@ -144,6 +150,15 @@ def test_figures_are_parameters(policy_run):
         plugins=["{name}"], params={{"{name}": {{"late_fine": 150}}}},
     )
     assert outcome.consequence("T1", "X1-5")["min"] == 150
+
+
+def test_x1_5_a_late_answer_naming_no_one_is_referred_naming_the_field(policy_run):
+    outcome = policy_run(
+        [{{"id": "T1", "received_at": "2026-03-02 09:00", "answered_at": "2026-03-05 10:00"}}],
+        plugins=["{name}"],
+    )
+    refer = outcome.consequence("T1", "X1-5")
+    assert refer["kind"] == "refer" and refer["party"] == "T1" and "person" in refer["note"]
 '''
 
 RECORDS = '''工单编号,受理时间,答复时间,责任人

@@ -43,7 +43,7 @@ def test_new_plugin_writes_a_package_that_is_found_runs_and_passes_its_tests(sca
     tested = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--policy-rule-coverage", "tests"],
                             env=env, capture_output=True, text=True, cwd=scaffolded)
     assert tested.returncode == 0, tested.stdout + tested.stderr
-    assert "3 passed" in tested.stdout and "heating: 2 of 2 rules cited by tests (100%)" in tested.stdout
+    assert "4 passed" in tested.stdout and "heating: 2 of 2 rules cited by tests (100%)" in tested.stdout
 
 
 def test_rule_coverage_threshold_fails_the_run(scaffolded):

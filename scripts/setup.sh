@@ -9,10 +9,10 @@ python3 -m venv .venv
 .venv/bin/pip install -q -e '.[test]' -e examples/bank_branch
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei; } >/dev/null 2>&1 \
+    { timeout 900 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq chromium fonts-wqy-microhei; } >/dev/null 2>&1 \
       || echo "setup: Debian's chromium could not be installed; the browser test will be skipped" >&2
   else
     echo "setup: no /usr/bin/chromium (as root: apt-get install chromium); the browser test will be skipped" >&2
   fi
 fi
-.venv/bin/pip install -q playwright || echo "setup: playwright not installed; the browser test will be skipped" >&2
+timeout 900 .venv/bin/pip install -q playwright || echo "setup: playwright not installed; the browser test will be skipped" >&2

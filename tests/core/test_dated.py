@@ -81,12 +81,13 @@ class _Parameters:
                         revisions=((date(2026, 7, 1), 200),))
 
 
-def _revised_regulation() -> ModuleType:
-    module = ModuleType("revised")
+def _regulation(name: str, parameters: type, fields: tuple = (), high: str = "fine") -> ModuleType:
+    """A one-rule regulation that fines each ticket's person ``params.fine`` to ``params.<high>``."""
+    module = ModuleType(name)
 
     @hookimpl
     def policy_regulation():
-        return Regulation("revised", "修订的办法", "a test", (Rule("R-1", "第一条", "fine per complaint"),), (), _Parameters)
+        return Regulation(name, "测试办法", "a test", (Rule("R-1", "第一条", "fine per complaint"),), fields, parameters)
 
     @hookimpl
     def policy_classify(record):
@@ -94,7 +95,7 @@ def _revised_regulation() -> ModuleType:
 
     @hookimpl
     def policy_consequences(record, params):
-        return [Consequence("R-1", record.person, "responsible_person", "fine", params.fine, params.fine)]
+        return [Consequence("R-1", record.person, "responsible_person", "fine", params.fine, getattr(params, high))]
 
     module.policy_regulation, module.policy_classify, module.policy_consequences = (
         policy_regulation, policy_classify, policy_consequences)
@@ -104,9 +105,9 @@ def _revised_regulation() -> ModuleType:
 def test_a_plugin_declares_its_regulations_revision_and_a_config_value_replaces_it():
     tickets = [{"id": "A", "received_at": "2026-06-30 23:59", "person": "甲"},
                {"id": "B", "received_at": "2026-07-01 00:00", "person": "乙"}]
-    outcome = run(tickets, plugins=[], modules=[_revised_regulation()])
+    outcome = run(tickets, plugins=[], modules=[_regulation("revised", _Parameters)])
     assert outcome.consequence("A", "R-1")["min"] == 100 and outcome.consequence("B", "R-1")["min"] == 200
-    outcome = run(tickets, plugins=[], modules=[_revised_regulation()], params={"revised": {"fine": 150}})
+    outcome = run(tickets, plugins=[], modules=[_regulation("revised", _Parameters)], params={"revised": {"fine": 150}})
     assert outcome.consequence("A", "R-1")["min"] == 150 and outcome.consequence("B", "R-1")["min"] == 150
 
 
@@ -140,34 +141,13 @@ class _AnnouncedParameters:
     other: float = param(10, rule="R-1", article="第一条", doc="yuan, by receipt", revisions=((date(2026, 7, 1), 20),))
 
 
-def _announced_regulation() -> ModuleType:
-    module = ModuleType("announced")
-
-    @hookimpl
-    def policy_regulation():
-        return Regulation("announced", "通报后考核的办法", "a test", (Rule("R-1", "第一条", "fine per complaint"),),
-                          (Field("notified_at", "time", "when the result was announced"),), _AnnouncedParameters)
-
-    @hookimpl
-    def policy_classify(record):
-        return Classification(True)
-
-    @hookimpl
-    def policy_consequences(record, params):
-        return [Consequence("R-1", record.person, "responsible_person", "fine", params.fine, params.other)]
-
-    module.policy_regulation, module.policy_classify, module.policy_consequences = (
-        policy_regulation, policy_classify, policy_consequences)
-    return module
-
-
 def test_a_parameter_dated_by_the_announcement_takes_the_value_in_force_then():
     """A regulation may judge a figure by another date than receipt: here the announcement."""
     outcome = run([
         {"id": "A", "received_at": "2026-06-20 10:00", "person": "甲", "notified_at": "2026-06-30 23:59"},
         {"id": "B", "received_at": "2026-06-20 10:00", "person": "乙", "notified_at": "2026-07-01 00:00"},
         {"id": "C", "received_at": "2026-06-20 10:00", "person": "丙"},  # not announced: receipt decides
-    ], plugins=[], modules=[_announced_regulation()])
+    ], plugins=[], modules=[_regulation("announced", _AnnouncedParameters, (Field("notified_at", "time", "when the result was announced"),), "other")])
     a, b, c = (outcome.consequence(i, "R-1") for i in "ABC")
     assert (a["min"], a["max"]) == (100, 10)
     assert (b["min"], b["max"]) == (200, 10)  # the fine by the announcement, the other figure by receipt

@@ -29,7 +29,7 @@ def explain(ticket_id, inputs, config_path, as_of, period, rosters, sheet, lang,
     the trace comes from the same run, so it cannot disagree with the result.
     """
     from policy.cli import inputs as readers
-    from policy.cli.main import _fail, _read_rosters
+    from policy.cli.main import _fail, _notifier, _read_rosters
     from policy.core.setup import load_engine_setup
     from policy.core.config import ConfigError
     from policy.core.model import RecordError
@@ -54,13 +54,7 @@ def explain(ticket_id, inputs, config_path, as_of, period, rosters, sheet, lang,
         _fail(f"--period: {e}")
     engine = Engine(config, plugins, as_of_time)
     columns = readers.Columns({name: i.parser.by_header for name, i in engine.industries.items()})
-
-    def notify(message: str) -> None:  # what the readers say about a file, said once
-        if message not in said:
-            said.add(message)
-            click.echo(f"policy: {message}", err=True)
-
-    said: set[str] = set()
+    notify = _notifier(quiet=False)
     try:
         for path in inputs:
             if path == "-":

@@ -297,6 +297,19 @@ def rule_whole(rule_id: str, config_path: str | None, as_json: bool) -> None:
                 click.echo(f"    {x['text']}" + (f" Switch: {x['parameter']}." if x["parameter"] else " No switch."))
 
 
+def _notifier(quiet: bool):
+    """What the readers say about a file (columns no rule reads, total rows), on standard
+    error, each message once: rules on earlier tickets read the input twice."""
+    said: set[str] = set()
+
+    def notify(message: str) -> None:
+        if not quiet and message not in said:
+            said.add(message)
+            click.echo(f"policy: {message}", err=True)
+
+    return notify
+
+
 def _progress_wanted(quiet: bool, output: str | None, stdout_tty: bool, stderr_tty: bool) -> bool:
     """A progress line on stderr only when stderr is a terminal the results are not printed on."""
     return not quiet and stderr_tty and (output is not None or not stdout_tty)
@@ -538,12 +551,7 @@ def evaluate(inputs, config_path, as_of, period, rosters, fmt, lang, encoding, s
         engine.explaining, engine.explain_all, jobs = frozenset(), True, 1
     columns = readers.Columns({name: i.parser.by_header for name, i in engine.industries.items()})
 
-    said = set()
-
-    def notify(message: str) -> None:  # what readers say about a file: columns, total rows
-        if not quiet and message not in said:  # once, though rules on earlier tickets read it twice
-            said.add(message)
-            click.echo(f"policy: {message}", err=True)
+    notify = _notifier(quiet)
 
     roster_rows = _read_rosters(rosters, config.policy.plugins, columns, notify)
     if not quiet:

@@ -33,6 +33,7 @@ from attrs import define, field
 from policy.cli.summary import SUMMED, Summary
 from policy.core.labels import Labels, plural
 from policy.core.model import PeriodConsequence, RecordError, Result, as_dict
+from policy.core.model import _number  # 300.0 written 300, as the result document does
 from policy.core.run import overridden_by_rule
 
 FORMATS = ("table", "json", "jsonl", "csv", "xlsx", "summary")
@@ -321,11 +322,6 @@ class Rows:
         return {"section": "error", "source": e.source, "row": e.row, "id": e.id, "field": e.column or e.field,
                 "message": e.message}
 
-
-def _number(v: Any) -> Any:
-    if v.__class__ is float and v.is_integer():
-        return int(v)
-    return v
 
 
 def _value(v: Any) -> str:

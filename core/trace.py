@@ -24,6 +24,8 @@ from typing import Any
 
 import attrs
 
+from .model import _iso, _number  # the result document's own forms of times and amounts
+
 ONE_DAY = timedelta(days=1)
 TICKETS_SHOWN = 50  # a period item's tickets listed in the text (all of them in --json)
 
@@ -221,14 +223,6 @@ def _holiday_name(d: date) -> str | None:
     except (ImportError, NotImplementedError):
         return None
     return HOLIDAY_NAMES.get(name, name) if name else None
-
-
-def _iso(t: Any) -> Any:
-    return t.isoformat() if isinstance(t, (date, datetime)) else t
-
-
-def _number(v: Any) -> Any:
-    return int(v) if isinstance(v, float) and v.is_integer() else v
 
 
 def _plain(v: Any) -> Any:

@@ -1,0 +1,183 @@
+"""The working-day calendar as a table of dates: WorkCalendar's deadlines for whole columns.
+
+A day-based due time (days, working days, the same day) depends only on the start's local
+date and the limit, so it is asked of :class:`~policy.core.calendar.WorkCalendar` once per
+(date, limit) — every date of the covered years when a limit is first used, and any other
+date the first time a batch brings it — and joined back to the tickets. The answers are
+WorkCalendar's own, so the two executors cannot count a holiday differently; a year the
+calendar does not cover comes back as that year (the gap) and is judged as
+``_deadline_in_gap`` judges it, with its reason texts written by that very method.
+
+Hours and minutes are calendar time (``start + length``): polars adds absolute time where
+Python adds wall-clock time, which agree only in a zone that never changes its clocks; a
+zone that does in the covered years is refused (:class:`NotColumnar`), so its industry runs
+per ticket.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+
+import polars as pl
+
+from ..calendar import CalendarGap, Limit, WorkCalendar
+
+ONE_MICROSECOND = timedelta(microseconds=1)
+
+
+class NotColumnar(ValueError):
+    """What the columnar executor cannot run exactly: the caller runs it per ticket."""
+
+
+def instant(value: datetime, zone: str) -> pl.Expr:
+    """An aware datetime as a literal in the zone of the input frame's time columns
+    (polars compares datetimes of one zone only)."""
+    return pl.lit(value.astimezone(timezone.utc), dtype=pl.Datetime("us", "UTC")).dt.convert_time_zone(zone)
+
+
+def changes_clocks(calendar: WorkCalendar) -> bool:
+    """Whether the calendar's zone changes its UTC offset in any covered year (daylight saving)."""
+    tz = calendar.timezone
+    for year in calendar.years:
+        offsets = {datetime(year, month, 1, 12, tzinfo=tz).utcoffset() for month in range(1, 13)}
+        offsets.add(datetime(year, 12, 31, 12, tzinfo=tz).utcoffset())
+        if len(offsets) > 1:
+            return True
+    return False
+
+
+class CalendarTable:
+    """One company's calendar for columns: the due times of day-based limits by start date."""
+
+    def __init__(self, calendar: WorkCalendar, zone: str):
+        if changes_clocks(calendar):
+            raise NotColumnar(f"the time zone {zone} changes its clocks in the covered years: "
+                              "hours are counted per ticket there")
+        self.calendar = calendar
+        self.zone = zone
+        # limit -> {local start date: (due time, None) or (None, the uncovered year the count needs)}
+        self._answers: dict[Limit, dict[date, tuple[datetime | None, int | None]]] = {}
+        self._frames: dict[Limit, pl.DataFrame] = {}
+        self._gap_frames: dict[Limit, pl.DataFrame] = {}
+
+    # -- the table of dates ------------------------------------------------------------
+
+    def _answer(self, day: date, limit: Limit) -> tuple[datetime | None, int | None]:
+        noon = datetime.combine(day, time(12), self.calendar.timezone)  # its local date is ``day``
+        try:
+            return self.calendar.due(noon, limit), None
+        except CalendarGap as gap:
+            return None, gap.year
+
+    def days(self, limit: Limit, dates: pl.Series | None = None) -> pl.DataFrame:
+        """(date, due, gap_year) for every covered date and every date of ``dates``."""
+        answers = self._answers.get(limit)
+        fresh = answers is None
+        if answers is None:
+            answers = self._answers[limit] = {}
+            for year in sorted(self.calendar.years):
+                day = date(year, 1, 1)
+                while day.year == year:
+                    answers[day] = self._answer(day, limit)
+                    day += timedelta(days=1)
+        if dates is not None:
+            for day in dates.drop_nulls().unique().to_list():
+                if day not in answers:
+                    answers[day] = self._answer(day, limit)
+                    fresh = True
+        if fresh or limit not in self._frames:
+            keys = list(answers)
+            self._frames[limit] = pl.DataFrame(
+                {
+                    "date": keys,
+                    "due": [answers[d][0] for d in keys],
+                    "gap_year": [answers[d][1] for d in keys],
+                },
+                schema={"date": pl.Date, "due": pl.Datetime("us", self.zone), "gap_year": pl.Int32},
+            )
+        return self._frames[limit]
+
+    def gaps(self, limit: Limit, years) -> pl.DataFrame:
+        """(gap_year, begins, met, open, unknown): the first moment of each uncovered year and
+        the three reasons ``_deadline_in_gap`` gives there, asked of it with a done time just
+        before the year, none as of just before it, and one at its first moment."""
+        known = self._gap_frames.get(limit)
+        have = set() if known is None else set(known["gap_year"].to_list())
+        new = sorted(set(years) - have - {None})
+        if new:
+            rows = []
+            for year in new:
+                gap = CalendarGap(year, self.calendar.years)
+                begins = self.calendar.year_begins(year)
+                before = begins - ONE_MICROSECOND
+                reason = {
+                    status: self.calendar._deadline_in_gap("", "", limit, done, as_of, gap).reason
+                    for status, done, as_of in (("met", before, before), ("open", None, before), ("unknown", begins, begins))
+                }
+                rows.append({"gap_year": year, "begins": begins, **reason})
+            frame = pl.DataFrame(rows, schema={"gap_year": pl.Int32, "begins": pl.Datetime("us", self.zone),
+                                               "met": pl.String, "open": pl.String, "unknown": pl.String})
+            known = frame if known is None else pl.concat([known, frame])
+            self._gap_frames[limit] = known
+        if known is None:
+            known = pl.DataFrame(schema={"gap_year": pl.Int32, "begins": pl.Datetime("us", self.zone),
+                                         "met": pl.String, "open": pl.String, "unknown": pl.String})
+        return known
+
+    # -- a deadline over a frame ---------------------------------------------------------
+
+    def deadline(
+        self,
+        frame: pl.DataFrame,
+        start: pl.Expr,
+        limit: Limit,
+        done: pl.Expr,
+        as_of: datetime,
+        extension: pl.Expr | None = None,
+    ) -> pl.DataFrame:
+        """``WorkCalendar.deadline`` for every row of ``frame``: a frame of the same height with
+        ``due``, ``done_at``, ``status``, ``extended`` and ``reason`` (null where Python has None)."""
+        zone = self.zone
+        parts = frame.select(
+            start=start,
+            done_at=done,
+            ext=pl.lit(None, dtype=pl.Datetime("us", zone)) if extension is None else extension,
+        )
+        if limit.length is not None:
+            parts = parts.with_columns(
+                due=pl.col("start") + pl.lit(limit.length), gap_year=pl.lit(None, dtype=pl.Int32)
+            )
+        else:
+            day = parts["start"].dt.date()
+            table = self.days(limit, day)
+            parts = parts.with_columns(day=day).join(table, left_on="day", right_on="date", how="left",
+                                                     maintain_order="left")
+        gaps = self.gaps(limit, parts["gap_year"].unique().to_list())
+        parts = parts.join(gaps, on="gap_year", how="left", maintain_order="left")
+        as_of_lit = instant(as_of, zone)
+        done_at, due, ext = pl.col("done_at"), pl.col("due"), pl.col("ext")
+        started, in_gap = pl.col("start").is_not_null(), pl.col("gap_year").is_not_null()
+        extended = started & ~in_gap & ext.is_not_null() & (ext > due)
+        moved = pl.when(extended).then(ext).otherwise(due)
+        judged = (
+            pl.when(done_at.is_not_null())
+            .then(pl.when(done_at <= moved).then(pl.lit("met")).otherwise(pl.lit("breached")))
+            .otherwise(pl.when(as_of_lit <= moved).then(pl.lit("open")).otherwise(pl.lit("overdue")))
+        )
+        gap_status = (
+            pl.when(done_at.is_not_null() & (done_at < pl.col("begins"))).then(pl.lit("met"))
+            .when(done_at.is_null() & (as_of_lit < pl.col("begins"))).then(pl.lit("open"))
+            .otherwise(pl.lit("unknown"))
+        )
+        status = pl.when(~started).then(pl.lit("not_applicable")).when(in_gap).then(gap_status).otherwise(judged)
+        return parts.with_columns(status=status).select(
+            due=pl.when(started & ~in_gap).then(moved),
+            done_at=done_at,
+            status=pl.col("status"),
+            extended=extended.fill_null(False),
+            reason=pl.when(started & in_gap).then(
+                pl.when(pl.col("status") == "met").then(pl.col("met"))
+                .when(pl.col("status") == "open").then(pl.col("open"))
+                .otherwise(pl.col("unknown"))
+            ),
+        )

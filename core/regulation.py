@@ -47,6 +47,11 @@ class Regulation:
     # "limit": {...}}; choice fields' choices are labels already, a rule's Chinese title is its title_zh.
     labels: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict, eq=False)
     readings: tuple[Reading, ...] = ()  # where the text is ambiguous, how the plugin reads it
+    # The per-ticket rules declared as data (core/declared.py), run by the core before the
+    # plugin's hooks (docs/hooks.md); optional: a plugin written with hooks declares none.
+    declared: tuple[Any, ...] = ()
+    # The tickets the declarations answer (a condition of core/declared.py; None: every ticket).
+    scope: Any = None
 
     def readings_of(self, rule_id: str) -> list[Reading]:
         return [r for r in self.readings if r.rule == rule_id]

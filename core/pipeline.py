@@ -21,6 +21,7 @@ from typing import Any
 
 from .calendar import CalendarGap
 from .config import Config
+from .declared import ALWAYS, Declared
 from .ids import TicketIds
 from .model import NO_APPEAL, Classification, PeriodConsequence, RecordError, Result
 from .periods import Ledger, Period, Selection
@@ -104,6 +105,11 @@ class Industry:
         self.period_facts = call("policy_period_facts", self.name)
         self.period_consequences = call("policy_period_consequences", self.name)
         self.history_hook = call("policy_history", self.name)
+        # The per-ticket rules the plugin declares (core/declared.py), run before its hooks.
+        self.declared = Declared(
+            regulation.declared, ALWAYS if regulation.scope is None else regulation.scope,
+            {name: f.aliases[0] if f.aliases else name for name, f in self.parser.fields.items()},
+        ) if regulation.declared else None
         self.needs_history = bool(self.history_hook.impls)
         self.ledger = Ledger()
         self.history = History()
@@ -297,12 +303,21 @@ class Engine:
     def _evaluate(self, industry: Industry, record: Record, trace: Trace | None = None,
                   raw: Mapping[str, Any] | None = None) -> Result:
         params = industry.params if industry.versions is None else industry.params_of(record)
+        # Declared rules first; a first-result hook's answer wins over them, a collected
+        # hook's answers follow them, and Parties runs over the whole list (docs/hooks.md).
+        declared = industry.declared
+        ticket = None if declared is None else declared.ticket(record, params, self.calendar, self.as_of, trace)
         classification = industry.classify(
             record=record, params=params, history=industry.history, calendar=self.calendar, trace=trace
         )
+        if classification is None and ticket is not None:
+            classification = declared.classification(ticket)
         if classification is None:
             classification = Classification(counted=False, reason="no plugin classified this ticket")
-        deadlines = [
+        if ticket is not None:
+            ticket.classification = classification
+        deadlines = [] if ticket is None else declared.deadlines(ticket)
+        deadlines += [
             d
             for answer in industry.deadlines(
                 record=record, classification=classification, params=params, calendar=self.calendar, as_of=self.as_of,
@@ -310,14 +325,19 @@ class Engine:
             )
             for d in answer or ()
         ]
-        appeal = (
-            industry.appeal(
-                record=record, classification=classification, deadlines=deadlines, params=params, calendar=self.calendar,
-                trace=trace,
-            )
-            or NO_APPEAL
+        appeal = industry.appeal(
+            record=record, classification=classification, deadlines=deadlines, params=params, calendar=self.calendar,
+            trace=trace,
         )
-        consequences = [
+        if ticket is not None:
+            ticket.deadlines = deadlines
+            if appeal is None:
+                appeal = declared.appeal(ticket)
+        appeal = appeal or NO_APPEAL
+        if ticket is not None:
+            ticket.appeal = appeal
+        consequences = [] if ticket is None else declared.consequences_of(ticket)
+        consequences += [
             c
             for answer in industry.consequences(
                 record=record, classification=classification, deadlines=deadlines, appeal=appeal, params=params,
@@ -325,11 +345,14 @@ class Engine:
             )
             for c in answer or ()
         ]
+        if ticket is not None:
+            consequences = declared.name_parties(ticket, consequences)
         result = Result(record.id, industry.name, classification, deadlines, appeal, consequences, record.received_at,
                         record.unit, record.person, record.section, record.department,
                         warnings=date_only_warnings(record, deadlines) if record.date_only else [])
         # All the ticket's tallies first: a plugin that raises midway leaves the ledger untouched.
-        tallies = [
+        tallies = [] if ticket is None else declared.tallies_of(ticket, result)
+        tallies += [
             tally
             for answer in industry.period_facts(record=record, result=result, params=params, calendar=self.calendar)
             for tally in answer or ()

@@ -22,6 +22,7 @@ import pluggy
 from attrs import define, field, frozen
 
 from . import hookspecs
+from .declared import Ticket, guard_of
 from .regulation import Regulation
 
 GROUP = "policy"
@@ -81,10 +82,15 @@ class HookCall:
         self.impls = caller.get_hookimpls()
         self.firstresult = bool(caller.spec and caller.spec.opts.get("firstresult"))
         wrapped = any(i.hookwrapper or i.wrapper for i in self.impls)
-        self.direct = direct and not wrapped
-        # (function, getter of its arguments from the call's keywords, number of arguments)
+        # A guarded implementation (@applies) is called only where its guard holds: pluggy
+        # knows no guards, so such a hook is always called here, never through pluggy.
+        self.guarded = any(guard_of(i.function) is not None for i in self.impls)
+        if self.guarded and wrapped:
+            raise TypeError(f"{caller.name}: a hook with a guard (@applies) cannot be wrapped (hookwrapper/wrapper)")
+        self.direct = (direct or self.guarded) and not wrapped
+        # (function, getter of its arguments from the call's keywords, number of arguments, guard)
         self._calls = [
-            (i.function, operator.itemgetter(*i.argnames) if i.argnames else None, len(i.argnames))
+            (i.function, operator.itemgetter(*i.argnames) if i.argnames else None, len(i.argnames), guard_of(i.function))
             for i in reversed(self.impls)
         ]
 
@@ -92,7 +98,13 @@ class HookCall:
         if not self.direct:
             return self.caller(**kwargs)
         answers = []
-        for function, arguments, n in self._calls:
+        ticket = None
+        for function, arguments, n, guard in self._calls:
+            if guard is not None:
+                if ticket is None:
+                    ticket = guarded_ticket(kwargs)
+                if not guard.holds(ticket):
+                    continue
             if n > 1:
                 answer = function(*arguments(kwargs))
             elif n == 1:
@@ -118,6 +130,9 @@ class HookCall:
                 yield name, None, e
             return
         for impl in reversed(self.impls):
+            guard = guard_of(impl.function)
+            if guard is not None and not guard.holds(guarded_ticket(kwargs)):
+                continue
             try:
                 answer = impl.function(*(kwargs[a] for a in impl.argnames))
             except Exception as e:  # noqa: BLE001 - reported by the caller, with the plugin's name
@@ -127,6 +142,17 @@ class HookCall:
                 yield impl.plugin_name, answer, None
                 if self.firstresult:
                     return
+
+
+def guarded_ticket(kwargs: dict[str, Any]) -> Ticket:
+    """What a hook's guard reads, from the hook's arguments (record, params, and the
+    classification, deadlines and appeal where the hook receives them)."""
+    result = kwargs.get("result")
+    if result is not None:
+        return Ticket(kwargs.get("record"), kwargs.get("params"), classification=result.classification,
+                      deadlines=result.deadlines, appeal=result.appeal, consequences=result.consequences)
+    return Ticket(kwargs.get("record"), kwargs.get("params"), classification=kwargs.get("classification"),
+                  deadlines=kwargs.get("deadlines"), appeal=kwargs.get("appeal"))
 
 
 class PluginManager(pluggy.PluginManager):

@@ -10,14 +10,15 @@ hooks. Fields and parameters: :mod:`.declarations`.
 
 from __future__ import annotations
 
+from policy.core.declared import F, P, Ticket, applies
 from policy.core.hookspecs import hookimpl
-from policy.core.model import name_parties
 from policy.core.regulation import Regulation
-
-from policy.core.records import FieldError
 
 from . import p1, p2, p3, p4
 from .declarations import FIELDS, LABELS, READINGS, RULES, Parameters
+
+INSPECTION = F("record_type") == "inspection"
+SCHEDULE_P2 = P("schedule") == "P2"
 
 REGULATION = Regulation(
     name="power_supply",
@@ -30,6 +31,9 @@ REGULATION = Regulation(
     parameters=Parameters,
     labels=LABELS,
     summary="Power supply: P1 fines in yuan, or P2 bonus months; P1 time limits and return of tickets.",
+    # P1's per-ticket rules (p1.DECLARED); P4's inspection sheets are out of them.
+    declared=p1.DECLARED,
+    scope=F("record_type") != "inspection",
 )
 
 
@@ -38,80 +42,46 @@ def policy_regulation():
     return REGULATION
 
 
-def _inspection(record) -> bool:
-    return record.record_type == "inspection"
+# What no declaration expresses stays a hook, each guarded by the tickets it answers.
 
 
 @hookimpl
-def policy_classify(record, params, trace):
-    if _inspection(record):
-        return p4.p4_classify(record, params)
-    if record.category is None:
-        raise FieldError("category", "required for a complaint: one of the 17 items of 第十条 (code or Chinese label)")
-    return p1.p1_9_counted(record, trace)
+@applies(INSPECTION)
+def policy_classify(record, params):
+    return p4.p4_classify(record, params)
 
 
 @hookimpl
+@applies(F("request_kind").is_set() & ~INSPECTION)
 def policy_deadlines(record, params, calendar, as_of):
-    if _inspection(record):
-        return []
-    return p1.p1_time_limits(record, params, calendar, as_of) + p3.p3_commitments(record, params, calendar, as_of)
+    return p3.p3_commitments(record, params, calendar, as_of)
 
 
 @hookimpl
-def policy_appeal(record, deadlines):
-    return p1.p1_17_return(record, deadlines)
-
-
-# The field each role is read from, for the refer of a consequence whose party is not named.
-ROLE_FIELDS = {
-    "responsible_person": "person, 责任人", "main_responsible": "main_responsible, 主要责任者",
-    "unit": "unit, 责任单位", "unit_head": "unit_head, 单位负责人", "station_head": "station_head, 所负责人",
-}
-
-
-def _where(record):
-    def where(role):
-        if role == "unit":
-            return record.id
-        return (record.station if role == "station_head" else record.unit) or record.id
-    return where
-
-
-@hookimpl
-def policy_consequences(record, classification, deadlines, appeal, params, trace):
-    return name_parties(_consequences(record, classification, deadlines, appeal, params, trace), ROLE_FIELDS, _where(record))
-
-
-def _consequences(record, classification, deadlines, appeal, params, trace):
-    if _inspection(record):
-        return p4.p4_4_2_station_head_fine(record, classification, params) + p4.p4_4_3_rules_breach(record)
-    out = []
+@applies(INSPECTION | SCHEDULE_P2)
+def policy_consequences(record, classification, appeal, params):
+    if record.record_type == "inspection":
+        # Outside the declarations' scope, so named here, by P1's own who-pays declaration.
+        out = p4.p4_4_2_station_head_fine(record, classification, params) + p4.p4_4_3_rules_breach(record)
+        return p1.PARTIES.apply(Ticket(record, params), out)
     # P2 第十二条/第十三条 are inspection findings, not complaints: no verification needed.
-    if params.schedule == "P2":
-        out += p2.p2_12_window_inspection(record, params)
-        out += p2.p2_13_conduct_inspection(record, params)
-    assessed = classification.counted and appeal.status != "accepted"
-    if params.schedule == "P1":
-        if assessed:
-            out += p1.p1_penalties(record, params, trace)
-            out += p3.p3_broken_commitment(record, params, deadlines, out, trace)
-        out += p1.p1_26_falsified_reply(record, params)
-        if classification.counted:
-            out = p1.p1_25_outside_channel(record, params, out, trace)
-    elif assessed:
+    out = p2.p2_12_window_inspection(record, params) + p2.p2_13_conduct_inspection(record, params)
+    if classification.counted and appeal.status != "accepted":
         out += p2.p2_10_escalation(record, params)
         out += p2.p2_11_window_or_buck_passing(record, params)
-    if assessed and not record.unit:
-        out += p1.no_unit(record, params)
+        if not record.unit:
+            out += p2.p2_14_no_unit(record, params)
     return out
 
 
 @hookimpl
+@applies(INSPECTION | SCHEDULE_P2)
 def policy_period_facts(record, result, params, calendar):
-    if params.schedule == "P1":
-        return p1.p1_27_tallies(record, result, calendar) + p1.p1_28_tallies(record, result, calendar, params)
-    return p2.p2_14_tallies(record, result, params, calendar)
+    if params.schedule == "P2":
+        return p2.p2_14_tallies(record, result, params, calendar)
+    # An inspection sheet is outside the declarations' scope, yet its fine reaches pay where
+    # pay_deduction_rules names P4-4.2: P1-28's own declaration, run here.
+    return p1.PAY.evaluate(Ticket(record, params, calendar), result)
 
 
 @hookimpl

@@ -1,283 +1,187 @@
 """P1 供电公司客户投诉管理考核办法 (seed 002): what counts, time limits, return, penalties.
 
-Each function is one clause, named after it; ``p`` is the plugin's Parameters.
+The per-ticket clauses are declarations (core/declared.py), each beside its article; the
+core runs them (docs/hooks.md). The period rules (第二十七条, 第二十八条) stay functions: they
+run once on the ledger. ``p`` is the plugin's Parameters.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
 from datetime import date
 
-from policy.core.calendar import SAME_DAY, hours, working_days
-from policy.core.model import Appeal, Classification, Consequence, Deadline, PeriodConsequence, refer_unnamed
-from policy.core.periods import Tally
-from policy.core.records import FieldError, parse_number, roster_cell
-from policy.core.regulation import optional_range
+from policy.core.calendar import SAME_DAY
+from policy.core.declared import (
+    ALWAYS, ASSESSED, C, ByValue, Classify, Consequences, D, Each, F, Fine, Give, Given, If, P, Parties, Refer,
+    Reject, Require, Row, Scale, TallyEach, TallyOf, TimeLimit, Unnamed, AppealTable,
+)
+from policy.core.model import LATE, PeriodConsequence
+from policy.core.records import parse_number, roster_cell
 
+P1 = P("schedule") == "P1"  # P2 is the alternative penalty schedule: its consequences stay hooks
 
-def p1_9_counted(record, trace=None) -> Classification:
-    """第九条: counted only when verified true and the supply unit is responsible."""
-    counted = bool(record.verified) and bool(record.responsible)
-    if trace is not None:
-        trace.considered("P1-9", counted, f"经查属实={_yes_no(record.verified)}, 责任原因={_yes_no(record.responsible)}")
-    if counted:
-        reason = None
-    elif not record.verified:
-        reason = "not verified true (经查属实): not counted"
-    else:
-        reason = "not the supply unit's responsibility: not counted"
-    return Classification(counted, record.category, record.impact, ("P1-9",), reason=reason)
-
-
-def p1_time_limits(record, p, calendar, as_of) -> list[Deadline]:
-    """第十四条–第十九条, each from its own start event."""
-    return [
-        # 第十四条: 95598 passes the ticket to the unit within 1 hour.
-        calendar.deadline("P1-14", "dispatch", record.received_at, hours(p.dispatch_hours), record.dispatched_at, as_of),
-        # 第十五条: contact within 1 working day, answered within 4 (extendable, with approval).
-        calendar.deadline(
-            "P1-15a", "contact_customer", record.dispatched_at, working_days(p.contact_working_days), record.contacted_at, as_of
-        ),
-        calendar.deadline(
-            "P1-15b", "investigate_and_reply", record.dispatched_at, working_days(p.reply_working_days),
-            record.replied_at, as_of, extended_until=record.extended_until,
-        ),
-        # 第十六条: revisit within 24 hours of the unit's reply.
-        calendar.deadline("P1-16", "revisit", record.replied_at, hours(p.revisit_hours), record.revisited_at, as_of),
-        *p1_17_return_limit(record, p, calendar, as_of),
-        *p1_19_report_limit(record, calendar, as_of),
-    ]
-
-
-def p1_17_return_limit(record, p, calendar, as_of) -> Iterable[Deadline]:
-    """第十七条: a ticket outside the remit is returned within 1 working day of dispatch."""
-    if record.returned_at is None and record.appeal_ground is None:
-        return ()
-    return (
-        calendar.deadline(
-            "P1-17", "return_outside_remit", record.dispatched_at, working_days(p.return_working_days),
-            _return_time(record), as_of,
-        ),
-    )
-
-
-def p1_19_report_limit(record, calendar, as_of) -> Iterable[Deadline]:
-    """第十九条: a serious or major event is reported to marketing the same day."""
-    if record.impact not in ("serious", "major"):
-        return ()
-    return (calendar.deadline("P1-19", "report_to_marketing", record.received_at, SAME_DAY, record.reported_at, as_of),)
-
-
-def _return_time(record):
-    return record.returned_at or record.appeal_filed_at
-
-
-def p1_17_return(record, deadlines) -> Appeal | None:
-    """第十七条: the only appeal of P1. In time: re-dispatched, the unit not assessed."""
-    if record.returned_at is None and record.appeal_ground is None:
-        return None
-    limit = next((d for d in deadlines if d.rule == "P1-17"), None)
-    if _return_time(record) is None:
-        return Appeal("refused", "P1-17", "no return time given: the return cannot be judged in time")
-    if limit is None or limit.status == "not_applicable":
-        return Appeal("refused", "P1-17", "the ticket has no dispatch time to count the 1 working day from")
-    if limit.status == "unknown":
-        # Accepted or refused decides whether the unit is assessed at all: never guessed.
-        raise FieldError("returned_at", f"the return (P1-17) cannot be judged in time, so neither can the ticket: {limit.reason}")
-    if limit.status == "met":
-        return Appeal("accepted", "P1-17", "returned with reasons within the limit: re-dispatched, this unit is not assessed")
-    return Appeal("refused", "P1-17", f"returned after the limit ({limit.due.isoformat()}): the unit stays responsible")
-
-
-# 第二十四条(一)–(三) for a complaint of general impact: the rule each cause (and loss) selects.
-CAUSE_RULES = (
-    ("P1-24.1", "ten_prohibitions", None),
-    ("P1-24.2", "ten_commitments", None),
-    ("P1-24.3.1.1", "work_quality", False),
-    ("P1-24.3.1.2", "work_quality", True),
-    ("P1-24.3.2.1", "attitude_poor", None),
-    ("P1-24.3.2.2", "attitude_bad", None),
+# 第九条: counted only when verified true and the supply unit is responsible.
+COUNTED = Classify(
+    "P1-9", category=F("category"), grade=F("impact"),
+    require=(Require("category", "required for a complaint: one of the 17 items of 第十条 (code or Chinese label)"),),
+    rows=(
+        Row(F("verified").truthy() & F("responsible").truthy(), counted=True),
+        Row(~F("verified").truthy(), counted=False, reason="not verified true (经查属实): not counted"),
+        Row(ALWAYS, counted=False, reason="not the supply unit's responsibility: not counted"),
+    ),
 )
 
+# 第十四条–第十九条, each from its own start event.
+RETURNED = F("returned_at").is_set() | F("appeal_ground").is_set()
+TIME_LIMITS = (
+    # 第十四条: 95598 passes the ticket to the unit within 1 hour.
+    TimeLimit("P1-14", "dispatch", start=F("received_at"), limit=P("dispatch_hours"), done=F("dispatched_at")),
+    # 第十五条: contact within 1 working day, answered within 4 (extendable, with approval).
+    TimeLimit("P1-15a", "contact_customer", start=F("dispatched_at"), limit=P("contact_working_days"),
+              done=F("contacted_at")),
+    TimeLimit("P1-15b", "investigate_and_reply", start=F("dispatched_at"), limit=P("reply_working_days"),
+              done=F("replied_at"), extension=F("extended_until")),
+    # 第十六条: revisit within 24 hours of the unit's reply.
+    TimeLimit("P1-16", "revisit", start=F("replied_at"), limit=P("revisit_hours"), done=F("revisited_at")),
+    # 第十七条: a ticket outside the remit is returned within 1 working day of dispatch.
+    TimeLimit("P1-17", "return_outside_remit", start=F("dispatched_at"), limit=P("return_working_days"),
+              done=F("returned_at").or_else(F("appeal_filed_at")), when=RETURNED),
+    # 第十九条: a serious or major event is reported to marketing the same day.
+    TimeLimit("P1-19", "report_to_marketing", start=F("received_at"), limit=SAME_DAY, done=F("reported_at"),
+              when=F("impact").is_in("serious", "major")),
+)
 
-def p1_penalties(record, p, trace=None) -> list[Consequence]:
-    """第二十四条 for a counted complaint; (四) replaces (三) for the roles it names."""
-    if trace is not None:
-        _trace_24(trace, record)
-    if record.impact == "major":
-        out = p1_24_4_1_major(record, p)
-    elif record.impact == "serious":
-        out = p1_24_4_2_serious(record, p)
-    else:
-        out = p1_24_general(record, p)
-    out += p1_24_5_others(record, p)
-    return out
+# 第十七条: the only appeal of P1. In time: re-dispatched, the unit not assessed.
+RETURN = AppealTable("P1-17", when=RETURNED, rows=(
+    Row(F("returned_at").or_else(F("appeal_filed_at")).is_empty(), "refused",
+        "no return time given: the return cannot be judged in time"),
+    Row((D("P1-17").status == "not_applicable") | D("P1-17").status.is_empty(), "refused",
+        "the ticket has no dispatch time to count the 1 working day from"),
+    # Accepted or refused decides whether the unit is assessed at all: never guessed.
+    Row(D("P1-17").status == "unknown", reject=Reject(
+        "returned_at", "the return (P1-17) cannot be judged in time, so neither can the ticket: {reason}")),
+    Row(D("P1-17").status == "met", "accepted",
+        "returned with reasons within the limit: re-dispatched, this unit is not assessed"),
+    Row(ALWAYS, "refused", "returned after the limit ({due}): the unit stays responsible"),
+))
 
+ON_PERSON = {"party": F("person"), "role": "responsible_person"}
 
-def _trace_24(trace, record) -> None:
-    """For policy explain: which paragraph of 第二十四条 the impact and the cause select."""
-    impact = record.impact or "general"
-    trace.considered("P1-24.4.1", impact == "major", f"影响程度={impact}")
-    trace.considered("P1-24.4.2", impact == "serious", f"影响程度={impact}")
-    if impact != "general":
-        return
-    loss = bool(record.customer_loss)
-    for rule, cause, with_loss in CAUSE_RULES:
-        fact = f"投诉原因={record.cause or '空'}" + (f", 客户损失={_yes_no(record.customer_loss)}" if with_loss is not None else "")
-        trace.considered(rule, record.cause == cause and (with_loss is None or loss == with_loss), fact)
-
-
-def _person(record) -> str | None:
-    return record.person
-
-
-def p1_24_general(record, p) -> list[Consequence]:
-    """第二十四条(一)–(三): per cause, on the responsible person."""
-    cause = record.cause
-    person = _person(record)
-    if cause is None:
-        raise FieldError("cause", "cause is needed to assess a counted complaint of general impact: "
-                         "work_quality, attitude_poor, attitude_bad, ten_prohibitions or ten_commitments")
-    if cause == "ten_prohibitions":
-        return [_refer("P1-24.1", person, p.ten_prohibitions_fine, "assess under 渝电监察[2005]7号 (十个不准), another document, not encoded here")]
-    if cause == "ten_commitments":
-        return [_refer("P1-24.2", person, p.ten_commitments_fine, "assess under 渝电营[2005]15号 (十项承诺), another document, not encoded here")]
-    if cause == "work_quality":
-        if record.customer_loss:
-            return [_fine("P1-24.3.1.2", person, "responsible_person", p.work_quality_loss_fine)]
-        return [_fine("P1-24.3.1.1", person, "responsible_person", p.work_quality_fine)]
-    if cause == "attitude_poor":
-        return [_fine("P1-24.3.2.1", person, "responsible_person", p.attitude_poor_fine)]
-    # attitude_bad
-    return [
-        _fine("P1-24.3.2.2", person, "responsible_person", p.attitude_bad_fine),
-        Consequence(
-            "P1-24.3.2.2", person, "responsible_person", "suspension_months",
-            p.attitude_bad_suspension_months, p.attitude_bad_suspension_months,
-            note="待岗学习; back to post only after passing the company's exam",
-        ),
-    ]
+# 第二十四条(一)–(三) for a counted complaint of general impact: per cause, on the responsible person.
+GENERAL = Consequences(when=P1 & ASSESSED & ~F("impact").is_in("serious", "major"), give=(ByValue(
+    F("cause"),
+    missing=Reject("cause", "cause is needed to assess a counted complaint of general impact: "
+                            "work_quality, attitude_poor, attitude_bad, ten_prohibitions or ten_commitments"),
+    cases={
+        "ten_prohibitions": (Refer("P1-24.1", P("ten_prohibitions_fine"), **ON_PERSON,
+                                   note="assess under 渝电监察[2005]7号 (十个不准), another document, not encoded here"),),
+        "ten_commitments": (Refer("P1-24.2", P("ten_commitments_fine"), **ON_PERSON,
+                                  note="assess under 渝电营[2005]15号 (十项承诺), another document, not encoded here"),),
+        "work_quality": (If(F("customer_loss").truthy(),
+                            (Fine("P1-24.3.1.2", P("work_quality_loss_fine"), **ON_PERSON),),
+                            (Fine("P1-24.3.1.1", P("work_quality_fine"), **ON_PERSON),)),),
+        "attitude_poor": (Fine("P1-24.3.2.1", P("attitude_poor_fine"), **ON_PERSON),),
+        "attitude_bad": (Fine("P1-24.3.2.2", P("attitude_bad_fine"), **ON_PERSON),
+                         Give("P1-24.3.2.2", "suspension_months", P("attitude_bad_suspension_months"), **ON_PERSON,
+                              note="待岗学习; back to post only after passing the company's exam")),
+    },
+),))
 
 
-def _main(record) -> tuple[str, ...]:
-    # The ticket's responsible person is the main responsible unless others are named.
-    if record.main_responsible:
-        return record.main_responsible
-    return (record.person,) if record.person else ()
+def _role(rule: str, names, role: str, sanction: str | None, fine_min: str, always: bool = False) -> Each:
+    """Each named person of a role: the sanction range (if the text gives one), then a minimum fine."""
+    give = (*(() if sanction is None else (Give(rule, "sanction", P(sanction), role=role),)),
+            Give(rule, "fine", at_least=P(fine_min), role=role))
+    return Each(names, give, always=always)
 
 
-def p1_24_4_1_major(record, p) -> list[Consequence]:
-    """第二十四条(四)1: major impact, by role."""
-    rule = "P1-24.4.1"
-    return [
-        *_role(rule, _main(record) or (None,), "main_responsible", p.major_main_sanction, p.major_main_fine_min),
-        *_role(rule, record.secondary_responsible, "secondary_responsible", p.major_secondary_sanction, p.major_secondary_fine_min),
-        *_role(rule, record.workshop_leader, "workshop_leader", p.major_workshop_sanction, p.major_workshop_fine_min),
-        *_role(rule, record.management_head, "management_head", p.major_management_sanction, p.major_management_fine_min),
-        *_role(rule, record.unit_chief, "unit_chief", p.major_leadership_sanction, p.major_leadership_fine_min),
-        *_role(rule, record.unit_deputy, "unit_deputy", p.major_leadership_sanction, p.major_leadership_fine_min),
-    ]
+# The ticket's responsible person is the main responsible unless others are named.
+MAIN = F("main_responsible").or_else(F("person"))
 
+# 第二十四条(四)1: major impact, by role; (四) replaces (三) for the roles it names.
+MAJOR = Consequences(rule="P1-24.4.1", when=P1 & ASSESSED & (F("impact") == "major"), give=(
+    _role("P1-24.4.1", MAIN, "main_responsible", "major_main_sanction", "major_main_fine_min", always=True),
+    _role("P1-24.4.1", F("secondary_responsible"), "secondary_responsible", "major_secondary_sanction", "major_secondary_fine_min"),
+    _role("P1-24.4.1", F("workshop_leader"), "workshop_leader", "major_workshop_sanction", "major_workshop_fine_min"),
+    _role("P1-24.4.1", F("management_head"), "management_head", "major_management_sanction", "major_management_fine_min"),
+    _role("P1-24.4.1", F("unit_chief"), "unit_chief", "major_leadership_sanction", "major_leadership_fine_min"),
+    _role("P1-24.4.1", F("unit_deputy"), "unit_deputy", "major_leadership_sanction", "major_leadership_fine_min"),
+))
 
-def p1_24_4_2_serious(record, p) -> list[Consequence]:
-    """第二十四条(四)2: serious impact, by role; (5) names the deputy in charge only."""
-    rule = "P1-24.4.2"
-    return [
-        *_role(rule, _main(record) or (None,), "main_responsible", p.serious_main_sanction, p.serious_main_fine_min),
-        *_role(rule, record.secondary_responsible, "secondary_responsible", p.serious_secondary_sanction, p.serious_secondary_fine_min),
-        *_role(rule, record.workshop_leader, "workshop_leader", None, p.serious_workshop_fine_min),
-        *_role(rule, record.management_head, "management_head", None, p.serious_management_fine_min),
-        *_role(rule, record.unit_deputy, "unit_deputy", None, p.serious_leadership_fine_min),
-    ]
+# 第二十四条(四)2: serious impact, by role; (5) names the deputy in charge only.
+SERIOUS = Consequences(rule="P1-24.4.2", when=P1 & ASSESSED & (F("impact") == "serious"), give=(
+    _role("P1-24.4.2", MAIN, "main_responsible", "serious_main_sanction", "serious_main_fine_min", always=True),
+    _role("P1-24.4.2", F("secondary_responsible"), "secondary_responsible", "serious_secondary_sanction", "serious_secondary_fine_min"),
+    _role("P1-24.4.2", F("workshop_leader"), "workshop_leader", None, "serious_workshop_fine_min"),
+    _role("P1-24.4.2", F("management_head"), "management_head", None, "serious_management_fine_min"),
+    _role("P1-24.4.2", F("unit_deputy"), "unit_deputy", None, "serious_leadership_fine_min"),
+))
 
+# 第二十四条(五): other responsible persons, by analogy level by level: for a person.
+OTHERS = Consequences(when=P1 & ASSESSED, give=(Each(F("other_responsible"), (
+    Refer("P1-24.5", P("other_responsible_fine"), role="other_responsible",
+          note="assess by analogy with the clauses above, level by level (参照上述条款逐级进行考核)"),)),))
 
-def p1_24_5_others(record, p) -> list[Consequence]:
-    """第二十四条(五): other responsible persons, by analogy level by level: for a person."""
-    low, high = optional_range(p.other_responsible_fine)
-    return [
-        Consequence("P1-24.5", name, "other_responsible", "refer", low, high,
-                    note="assess by analogy with the clauses above, level by level (参照上述条款逐级进行考核)")
-        for name in record.other_responsible or ()
-    ]
+# P3 第四条: a broken service commitment is a 十项承诺 breach, P1 第二十四条(二), referred once per
+# ticket (not when the cause already referred it). Declared here, not in P3's hook, because
+# its place is between 第二十四条 and 第二十六条 and 第二十五条 doubles it.
+LATE_OR_UNKNOWN = (*LATE, "unknown")
+P3_BROKEN = D.rules(prefix="P3-", status=LATE)
+P3_BROKEN_COMMITMENT = Consequences(
+    rule="P1-24.2",
+    when=P1 & ASSESSED & D.any(prefix="P3-", status=LATE_OR_UNKNOWN) & ~Given("P1-24.2"),
+    give=(If(P3_BROKEN.is_set(), (
+        Refer("P1-24.2", P("ten_commitments_fine"), **ON_PERSON, fill=(("rules", P3_BROKEN),),
+              note="commitment {rules} broken: a 十项承诺 breach, assess under 渝电营[2005]15号"),
+    ), (
+        # The limit runs into a year the calendar does not cover: neither a breach nor kept.
+        Refer("P1-24.2", P("ten_commitments_fine"), **ON_PERSON,
+              fill=(("rules", D.rules(prefix="P3-", status=("unknown",))),),
+              note="commitment {rules} cannot be judged yet: the calendar lacks a year its limit needs "
+                   "(see the deadline's reason). If it was broken it is a 十项承诺 breach under 渝电营[2005]15号"),
+    )),),
+)
 
+# 第二十六条: counted or not, 500 yuan per ticket from the unit, and criticism of the unit and its head.
+FALSIFIED = Consequences(rule="P1-26", when=P1 & F("falsified_reply").truthy(), give=(
+    Fine("P1-26", P("falsified_reply_fine"), party=F("unit"), role="unit"),
+    Give("P1-26", "criticism", party=F("unit"), role="unit", note="通报批评"),
+    # 相关负责人: a head not named is referred naming the field (Parties), never left out.
+    Each(F("unit_head"), (Give("P1-26", "criticism", role="unit_head", note="通报批评"),), always=True),
+))
 
-def p1_25_outside_channel(record, p, consequences: list[Consequence], trace=None) -> list[Consequence]:
-    """第二十五条: a verified complaint to a supervision channel outside the company: double."""
-    outside = record.escalation in p.outside_escalations
-    if trace is not None:
-        trace.considered("P1-25", outside, f"投诉层级={record.escalation or 'none'}")
-    if not outside:
-        return consequences
-    scaled = [c.scaled(p.outside_multiplier, "P1-25") for c in consequences]
-    if trace is not None:
-        for before, after in zip(consequences, scaled):
-            if after is not before:
-                trace.step("P1-25", f"{before.rule} {_span(before)} × {p.outside_multiplier:g} = {_span(after)}")
-    return scaled
+# 第二十五条: a verified complaint to a supervision channel outside the company: double.
+DOUBLE = Scale("P1-25", factor=P("outside_multiplier"),
+               when=P1 & C.counted.truthy() & F("escalation").is_in(P("outside_escalations")))
 
+# 第二十七条 counts each assessed ticket for its unit: a ticket naming no unit is in no unit's
+# count, and says so rather than count for a made-up unit.
+NO_UNIT = Unnamed("P1-27", role="unit", field="unit, 责任单位", when=P1 & ASSESSED & F("unit").is_empty(),
+                  what="the ticket is in no unit's period count; the party is the ticket")
 
-def _span(c: Consequence) -> str:
-    low = "-" if c.min is None else f"{c.min:g}"
-    return low if c.max == c.min else f"{low}–{'…' if c.max is None else f'{c.max:g}'}"
+# Who pays: a consequence whose party the record does not name is a refer naming its field,
+# addressed to the unit (else the ticket); the unit's own, to the ticket.
+PARTIES = Parties(
+    fields={"responsible_person": "person, 责任人", "main_responsible": "main_responsible, 主要责任者",
+            "unit": "unit, 责任单位", "unit_head": "unit_head, 单位负责人", "station_head": "station_head, 所负责人"},
+    where={"unit": F("id"), "station_head": F("station").or_else(F("id"))},
+    otherwise=F("unit").or_else(F("id")),
+)
 
+# 第二十七条: what each counted, assessed ticket adds to its unit's half-year statistics.
+HALF_YEAR = TallyOf(("P1-27", F("unit")), on=F("received_at"), when=P1 & ASSESSED & F("unit").is_set(), amount="fines")
 
-def _yes_no(value) -> str:
-    return "空" if value is None else ("是" if value else "否")
+# 第二十八条: each person's complaint fines, in the month the result is announced (else received).
+# "投诉事件处理结果通报后…对责任人的经济处罚在当月绩效中扣除": only the fines of the rules in
+# ``pay_deduction_rules`` (the complaint fines of P1), not an inspection score's fine; P1-26's
+# unit fine is on no one's pay.
+PAY = TallyEach("P1-28", on=F("notified_at").or_else(F("received_at")), rules=P("pay_deduction_rules"),
+                exclude_roles=("unit",), when=P1)
 
-
-def p1_26_falsified_reply(record, p) -> list[Consequence]:
-    """第二十六条: 500 yuan per ticket from the unit, and criticism of the unit and its head."""
-    if not record.falsified_reply:
-        return []
-    unit = record.unit
-    out = [
-        Consequence("P1-26", unit, "unit", "fine", p.falsified_reply_fine, p.falsified_reply_fine),
-        Consequence("P1-26", unit, "unit", "criticism", note="通报批评"),
-    ]
-    # 相关负责人: a head not named is referred naming the field (name_parties), never left out.
-    out += [Consequence("P1-26", head, "unit_head", "criticism", note="通报批评") for head in record.unit_head or (None,)]
-    return out
-
-
-def _fine(rule: str, party, role: str, amount) -> Consequence:
-    low, high = amount
-    return Consequence(rule, party, role, "fine", low, high)
-
-
-def _refer(rule: str, party, amount, note: str) -> Consequence:
-    low, high = optional_range(amount)
-    return Consequence(rule, party, "responsible_person", "refer", low, high, note=note)
-
-
-def _role(rule: str, names, role: str, sanction, fine_min) -> list[Consequence]:
-    out = []
-    for name in names or ():
-        if sanction is not None:
-            out.append(Consequence(rule, name, role, "sanction", sanction[0], sanction[1]))
-        out.append(Consequence(rule, name, role, "fine", fine_min, None))
-    return out
-
-
-def no_unit(record, p) -> list[Consequence]:
-    """第二十七条 (P1) / 零投诉办法第十四条 (P2) count each assessed ticket for its unit: a ticket
-    naming no unit is in no unit's count, and says so rather than count for a made-up unit."""
-    rule = "P1-27" if p.schedule == "P1" else "P2-14"
-    if rule == "P2-14" and record.escalation not in p.p2_veto_escalations:
-        return []
-    return [refer_unnamed(rule, "unit", "unit, 责任单位", record.id,
-                          "the ticket is in no unit's period count; the party is the ticket")]
-
-
-def p1_27_tallies(record, result, calendar) -> list[Tally]:
-    """第二十七条: what each counted, assessed ticket adds to its unit's half-year statistics."""
-    if not result.classification.counted or result.appeal.status == "accepted" or not record.unit:
-        return []
-    fines = [c for c in result.consequences if c.kind == "fine"]
-    low = sum(c.min or 0 for c in fines)
-    high = None if any(c.max is None for c in fines) else sum(c.max for c in fines)
-    return [Tally(("P1-27", record.unit), calendar.local_date(record.received_at), low, high)]
+# In the order the document lists them: the order is part of the declaration.
+DECLARED = (COUNTED, *TIME_LIMITS, RETURN, GENERAL, MAJOR, SERIOUS, OTHERS, P3_BROKEN_COMMITMENT, FALSIFIED,
+            DOUBLE, NO_UNIT, PARTIES, HALF_YEAR, PAY)
 
 
 def p1_27_half_year(ledger, periods, p) -> list[PeriodConsequence]:
@@ -299,24 +203,6 @@ def p1_27_half_year(ledger, periods, p) -> list[PeriodConsequence]:
                 )
             )
     return out
-
-
-def _collected(rule: str, rules) -> bool:
-    return any(rule == r or rule.startswith((f"{r}.", f"{r}-")) for r in rules)
-
-
-def p1_28_tallies(record, result, calendar, p) -> list[Tally]:
-    """第二十八条: each person's complaint fines, in the month the result is announced (else received).
-
-    "投诉事件处理结果通报后…对责任人的经济处罚在当月绩效中扣除": only the fines of the rules in
-    ``pay_deduction_rules`` (the complaint fines of P1), not an inspection score's fine."""
-    when = calendar.local_date(record.notified_at or record.received_at)
-    return [
-        Tally(("P1-28", c.party), when, c.min or 0, c.max)
-        for c in result.consequences
-        # P1-26's unit fine is not on anyone's pay
-        if c.kind == "fine" and c.party and c.role != "unit" and _collected(c.rule, p.pay_deduction_rules)
-    ]
 
 
 def p1_28_pay_deductions(ledger, periods, roster) -> list[PeriodConsequence]:

@@ -6,7 +6,7 @@ still apply. Each function is one clause; ``p`` is the plugin's Parameters.
 
 from __future__ import annotations
 
-from policy.core.model import Consequence, PeriodConsequence
+from policy.core.model import Consequence, PeriodConsequence, refer_unnamed
 from policy.core.periods import Tally
 
 
@@ -108,6 +108,15 @@ def p2_13_conduct_inspection(record, p) -> list[Consequence]:
             out.append(Consequence("P2-13", n, "responsible_person", "criticism", note="全系统通报批评"))
         return out
     return []
+
+
+def p2_14_no_unit(record, p) -> list[Consequence]:
+    """第十四条 counts each vetoing ticket for its unit: a ticket naming no unit is in no unit's
+    count, and says so rather than count for a made-up unit."""
+    if record.escalation not in p.p2_veto_escalations:
+        return []
+    return [refer_unnamed("P2-14", "unit", "unit, 责任单位", record.id,
+                          "the ticket is in no unit's period count; the party is the ticket")]
 
 
 def p2_14_tallies(record, result, p, calendar) -> list[Tally]:

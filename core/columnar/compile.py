@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+import attrs
 import polars as pl
 from attrs import define
 
@@ -59,9 +60,12 @@ class Frames:
 
 
 def evaluate(frame: pl.DataFrame, declared: d.Declared, params: Any, table: CalendarTable,
-             as_of: datetime) -> Frames:
-    """The RESULT frames of ``frame`` under ``declared`` with ``params`` (one version)."""
-    return _Batch(frame, declared, params, table, as_of).run()
+             as_of: datetime, per_ticket: Sequence[d.Condition] = ()) -> Frames:
+    """The RESULT frames of ``frame`` under ``declared`` with ``params`` (one version).
+
+    ``per_ticket``: the guards of the industry's hooks (``@applies``); a row where any holds
+    goes per ticket, since a hook answers it too."""
+    return _Batch(frame, declared, params, table, as_of).run(per_ticket)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -143,7 +147,7 @@ class _Batch:
         """Rows where ``mask`` holds go per ticket."""
         self.df = self.df.with_columns(_per_ticket=pl.col("_per_ticket") | mask.fill_null(False))
 
-    def run(self) -> Frames:
+    def run(self, per_ticket: Sequence[d.Condition] = ()) -> Frames:
         declared = self.declared
         if declared.scope is not d.ALWAYS and declared.scope is not None:
             self.decline(~self.condition(declared.scope))
@@ -151,6 +155,10 @@ class _Batch:
         for k, limit in enumerate(declared.time_limits):
             self.time_limit(k, limit)
         self.finish_deadlines()
+        # Columns the later steps read inside filtered frames: made once over the whole batch.
+        for term in _nested((*declared.appeals, *declared.consequences, *declared.tallies)):
+            if isinstance(term, d.DeadlineRules):
+                _deadline_rules(self, term)
         self.appeal(declared.appeals)
         for k, item in enumerate(declared.consequences):
             _CONSEQUENCES[type(item)](self, k, item)
@@ -158,6 +166,9 @@ class _Batch:
             self.parties(item)
         table = cons.ordered(self.cons)
         tallies = self.tallies(table)
+        self.cons = table
+        for guard in per_ticket:
+            self.decline(self.condition(guard))
         return self.frames(table, tallies)
 
     # -- classification (§2.2 step 4) ---------------------------------------------------
@@ -266,11 +277,11 @@ class _Batch:
         if text is None or "{" not in text:
             return pl.lit(text, dtype=pl.String)
         due, why = self.deadline_column("due", rule), self.deadline_column("reason", rule)
-        pairs = self.df.select(due=due, why=why).unique()
+        pairs = self.df.select("_i", due=due, why=why).drop("_i").unique()
         filled = [text.format(due=None if u is None else u.isoformat(), reason=w) for u, w in pairs.iter_rows()]
         lookup = pairs.with_columns(_text=pl.Series(filled, dtype=pl.String))
         texts[name] = (
-            self.df.select(due=due, why=why)
+            self.df.select("_i", due=due, why=why).drop("_i")
             .join(lookup, on=["due", "why"], how="left", nulls_equal=True, maintain_order="left")["_text"]
         )
         return pl.col(name)
@@ -313,11 +324,11 @@ class _Batch:
             adjusted_by=pl.lit([], dtype=pl.List(pl.String)),
             note=note,
         )
-        self.cons = pl.concat([self.cons, rows.select(cons.SCHEMA)])
+        self.cons = pl.concat([self.cons, rows.select(list(cons.SCHEMA))])
 
     def filled(self, note: str, fill: Sequence[tuple[str, Any]], ctx: pl.DataFrame) -> pl.Expr:
         """``note.format(**values)`` by Python on the distinct values, joined back."""
-        values = ctx.select(**{f"_f_{name}": self.value(term) for name, term in fill})
+        values = ctx.select("_i", **{f"_f_{name}": self.value(term) for name, term in fill}).drop("_i")
         distinct = values.unique()
         texts = [note.format(**dict(zip((name for name, _ in fill), row))) for row in distinct.iter_rows()]
         lookup = distinct.with_columns(_text=pl.Series(texts, dtype=pl.String))
@@ -370,7 +381,7 @@ class _Batch:
             **cons.amount_columns(None, None), adjusted_by=pl.lit([], dtype=pl.List(pl.String)),
             note=pl.lit(note, dtype=pl.String),
         )
-        self.cons = pl.concat([self.cons, rows.select(cons.SCHEMA)])
+        self.cons = pl.concat([self.cons, rows.select(list(cons.SCHEMA))])
 
     def parties(self, p: d.Parties) -> None:
         def where(role: str) -> pl.Expr:
@@ -407,7 +418,7 @@ class _Batch:
             rows = rows.with_columns(amount_min=pl.lit(0.0), amount_max=pl.lit(0.0))
         else:
             raise NotColumnar(f"a tally amount of {t.amount!r} is not compiled to columns")
-        return rows.with_columns(_k0=pl.lit(k, dtype=pl.Int32), _k1=pl.lit(0, dtype=pl.Int32)).select(TALLY_SCHEMA)
+        return rows.with_columns(_k0=pl.lit(k, dtype=pl.Int32), _k1=pl.lit(0, dtype=pl.Int32)).select(list(TALLY_SCHEMA))
 
     def tally_each(self, k: int, t: d.TallyEach, table: pl.DataFrame) -> pl.DataFrame:
         mask = self.condition(t.when)
@@ -425,7 +436,7 @@ class _Batch:
             "_i", key=pl.concat_list(pl.lit(t.rule), pl.col("party")), on=pl.col("_on").dt.date(),
             amount_min=pl.col("min").fill_null(0.0), amount_max=pl.col("max"),
             _k0=pl.lit(k, dtype=pl.Int32), _k1=pl.col("_pos"),
-        ).select(TALLY_SCHEMA)
+        ).select(list(TALLY_SCHEMA))
 
     # -- the frames ---------------------------------------------------------------------
 
@@ -472,6 +483,20 @@ def _literal(value: Any, zone: str) -> pl.Expr:
     if isinstance(value, (date, Limit)):
         raise NotColumnar(f"a literal {value!r} in a condition is not compiled to columns")
     return pl.lit(value)
+
+
+def _nested(obj: Any):
+    """Every declaration object inside ``obj`` (attrs fields, tuples, mappings), depth first."""
+    if isinstance(obj, (tuple, list)):
+        for x in obj:
+            yield from _nested(x)
+    elif isinstance(obj, dict) or (hasattr(obj, "items") and hasattr(obj, "keys")):
+        for x in obj.values():
+            yield from _nested(x)
+    elif attrs.has(type(obj)):
+        yield obj
+        for a in attrs.fields(type(obj)):
+            yield from _nested(getattr(obj, a.name))
 
 
 def _text(term: Any) -> str:

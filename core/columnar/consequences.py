@@ -94,7 +94,7 @@ def name_parties(table: pl.DataFrame, frame: pl.DataFrame, fields: Mapping[str, 
         high=pl.col("max").sum(),
         high_missing=pl.col("max").is_null().any(),
         what=pl.col("piece").str.join("; "),
-        adjusted_by=pl.col("adjusted_by").flatten().unique(maintain_order=True).drop_nulls(),
+        adjusted_by=pl.col("adjusted_by").list.explode(keep_nulls=False, empty_as_null=False).unique(maintain_order=True),
     )
     roles = groups["role"].unique().to_list()
     places = frame.select("_i", **{f"_where_{r}": where(r).cast(pl.String) for r in roles})
@@ -117,7 +117,7 @@ def name_parties(table: pl.DataFrame, frame: pl.DataFrame, fields: Mapping[str, 
         adjusted_by="adjusted_by",
         note=pl.format("no {} named (field {}): {}", "role", field_of, "what"),
     )
-    return pl.concat([named, refers.select(SCHEMA)])
+    return pl.concat([named, refers.select(list(SCHEMA))])
 
 
 def _piece(kind, low, high, low_text, high_text, note) -> str:

@@ -107,7 +107,7 @@ class _Batch:
         compile_condition = _CONDITIONS.get(type(c))
         if compile_condition is None:
             raise NotColumnar(f"{type(c).__name__} is not compiled to columns")
-        return compile_condition(self, c)
+        return _anchored(compile_condition(self, c))
 
     def is_set(self, expr: pl.Expr) -> pl.Expr:
         """``declared._is_set``: not None, not empty text, not an empty list of names."""
@@ -195,14 +195,14 @@ class _Batch:
 
     def time_limit(self, k: int, t: d.TimeLimit) -> None:
         limit = d.limit_of(t.limit, self.params)
-        present = self.df.filter(self.condition(t.when))
         extension = None if t.extension is None else pl.col("_ext")
-        parts = present.select(
+        parts = self.df.select(
             "_i",
+            _when=self.condition(t.when),
             _start=self.value(t.start),
             _done=self.value(t.done),
             _ext=pl.lit(None) if t.extension is None else self.value(t.extension),
-        )
+        ).filter("_when")
         judged = self.table.deadline(parts, pl.col("_start"), limit, pl.col("_done"), self.as_of, extension)
         self.deadline_parts.append(
             judged.with_columns(
@@ -215,21 +215,27 @@ class _Batch:
         """The long table of deadlines, and each rule's first deadline beside its ticket
         (``D("P1-17").status``, the appeal's ``{due}`` and ``{reason}``)."""
         zone = pl.Datetime("us", self.zone)
-        parts = [p.with_columns(pl.col("due").cast(zone), pl.col("done_at").cast(zone)) for p in self.deadline_parts]
-        empty = pl.DataFrame(schema={k: (zone if v is None else v) for k, v in DEADLINE_SCHEMA.items()})
-        long = pl.concat([empty, *parts]).sort(["_i", "_k0"])
-        self.deadline_long = long.with_columns(_pos=pl.int_range(pl.len(), dtype=pl.Int32).over("_i"))
-        firsts = self.deadline_long.group_by("_i", "rule").agg(
-            pl.col("status").first(), pl.col("due").first(), pl.col("reason").first()
-        )
+        # Each declaration gives a ticket at most one deadline: its place in the ticket's list
+        # is the number of earlier declarations that gave one.
+        count = pl.zeros(self.n, dtype=pl.Int32, eager=True)
+        parts = []
+        for p in self.deadline_parts:
+            pos = count.gather(p["_i"])
+            count = count.scatter(p["_i"], pos + 1)
+            parts.append(p.with_columns(pl.col("due").cast(zone), pl.col("done_at").cast(zone), _pos=pos))
+        empty = pl.DataFrame(schema={**{k: (zone if v is None else v) for k, v in DEADLINE_SCHEMA.items()},
+                                     "_pos": pl.Int32})
+        self.deadline_long = pl.concat([empty, *parts]).sort(["_i", "_pos"])
         columns = {}
-        for rule in dict.fromkeys(p["rule"][0] for p in parts if p.height):
-            mine = firsts.filter(pl.col("rule") == rule)
+        for p in reversed(parts):  # the first deadline of a rule wins: written last
+            if not p.height:
+                continue
+            rule = p["rule"][0]
             for name in ("status", "due", "reason"):
-                dtype = zone if name == "due" else pl.String
-                columns[f"_d_{name}_{rule}"] = pl.Series(
-                    [None] * self.n, dtype=dtype).scatter(mine["_i"], mine[name]) if mine.height else pl.Series(
-                    [None] * self.n, dtype=dtype)
+                key = f"_d_{name}_{rule}"
+                if key not in columns:
+                    columns[key] = pl.repeat(None, self.n, dtype=zone if name == "due" else pl.String, eager=True)
+                columns[key] = columns[key].scatter(p["_i"], p[name])
         unknown = self.deadline_long.filter(pl.col("status") == "unknown")["_i"].unique()
         self.df = self.df.with_columns(
             **{name: s for name, s in columns.items()},
@@ -289,7 +295,10 @@ class _Batch:
     # -- consequences (§2.2 step 7) -----------------------------------------------------
 
     def consequences(self, k: int, c: d.Consequences) -> None:
-        ctx = self.df.filter(self.condition(c.when)).with_columns(_key=pl.lit(0, dtype=pl.Int64),
+        # Only the columns the declaration can read travel with its rows: the batch is wide.
+        fields = {t.name for t in _nested(c) if isinstance(t, d.F)} | {"id"}
+        narrow = [name for name in self.df.columns if name in fields or name.startswith("_")]
+        ctx = self.df.select(narrow).filter(self.condition(c.when)).with_columns(_key=pl.lit(0, dtype=pl.Int64),
                                                                    _name=pl.lit(None, dtype=pl.String))
         self.give_all(k, c.give, ctx, 0)
 
@@ -362,7 +371,7 @@ class _Batch:
     def by_value(self, k: int, b: d.ByValue, ctx: pl.DataFrame, depth: int, weight: int) -> None:
         on = self.value(b.on)
         if b.missing is not None:
-            missing = ctx.filter(on.is_null())["_i"]
+            missing = ctx.filter(_anchored(on.is_null()))["_i"]
             self.decline(pl.col("_i").is_in(missing.implode()))
         ctx = ctx.with_columns(_on=on.cast(pl.String))
         for value, items in b.cases.items():
@@ -370,12 +379,12 @@ class _Batch:
 
     def scale(self, k: int, s: d.Scale) -> None:
         factor = getattr(self.params, s.factor.name)
-        tickets = self.df.filter(self.condition(s.when))["_i"]
+        tickets = self.df.select("_i", _when=self.condition(s.when)).filter("_when")["_i"]
         self.cons = cons.scale(self.cons, tickets, factor, s.rule)
 
     def unnamed(self, k: int, u: d.Unnamed) -> None:
         note = refer_unnamed(u.rule, u.role, u.field, "", u.what).note
-        rows = self.df.filter(self.condition(u.when)).select(
+        rows = self.df.select("_i", "id", _when=self.condition(u.when)).filter("_when").select(
             "_i", _k0=pl.lit(k, dtype=pl.Int32), _k1=pl.lit(0, dtype=pl.Int64), rule=pl.lit(u.rule),
             party=pl.col("id").cast(pl.String), role=pl.lit(u.role), kind=pl.lit("refer"),
             **cons.amount_columns(None, None), adjusted_by=pl.lit([], dtype=pl.List(pl.String)),
@@ -403,7 +412,7 @@ class _Batch:
         self.decline(mask & on.is_null())
         key = pl.concat_list([self.value(x).cast(pl.String) if isinstance(x, d.Term) else pl.lit(str(x))
                               for x in t.key])
-        rows = self.df.filter(mask).select("_i", key=key, on=on.dt.date())
+        rows = self.df.select("_i", _when=mask, key=key, on=on.dt.date()).filter("_when").drop("_when")
         if t.amount == "fines":
             fines = table.filter(pl.col("kind") == "fine").group_by("_i").agg(
                 amount_min=pl.col("min").fill_null(0).sum(),
@@ -426,7 +435,7 @@ class _Batch:
         under = pl.lit(False)
         for r in rules:
             under = under | (pl.col("rule") == r) | pl.col("rule").str.starts_with(f"{r}.") | pl.col("rule").str.starts_with(f"{r}-")
-        tickets = self.df.filter(mask).select("_i", _on=self.value(t.on))
+        tickets = self.df.select("_i", _when=mask, _on=self.value(t.on)).filter("_when").drop("_when")
         chosen = table.filter(
             pl.col("kind").is_in(list(t.kinds)) & pl.col("party").is_not_null() & (pl.col("party") != "")
             & ~pl.col("role").is_in(list(t.exclude_roles)) & under
@@ -485,6 +494,15 @@ def _literal(value: Any, zone: str) -> pl.Expr:
     return pl.lit(value)
 
 
+def _anchored(expr: pl.Expr) -> pl.Expr:
+    """A condition of literals only (``P("schedule") == "P1"``) as a column of the batch's
+    length: polars 2.1 with more than one thread rejects a scalar filter predicate on a large
+    frame ("filter predicate length of 2 doesn't match")."""
+    if expr.meta.root_names():
+        return expr
+    return pl.col("_i").is_not_null() & expr
+
+
 def _nested(obj: Any):
     """Every declaration object inside ``obj`` (attrs fields, tuples, mappings), depth first."""
     if isinstance(obj, (tuple, list)):
@@ -536,7 +554,7 @@ def _deadline_rules(b: _Batch, t: d.DeadlineRules) -> pl.Expr:
             pl.col("status").is_in(list(t.statuses)) & pl.col("rule").str.starts_with(t.prefix)
         ).sort(["_i", "_pos"])
         joined = long.group_by("_i", maintain_order=True).agg(pl.col("rule").str.join(", "))
-        column = pl.Series([None] * b.n, dtype=pl.String)
+        column = pl.repeat(None, b.n, dtype=pl.String, eager=True)
         if joined.height:
             column = column.scatter(joined["_i"], joined["rule"])
         b.df = b.df.with_columns(column.alias(name))

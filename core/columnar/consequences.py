@@ -130,4 +130,6 @@ def _piece(kind, low, high, low_text, high_text, note) -> str:
 def ordered(table: pl.DataFrame) -> pl.DataFrame:
     """The table in the per-ticket list order, with ``_pos`` each row's place in its ticket's list."""
     table = table.sort(ORDER)
-    return table.with_columns(_pos=pl.int_range(pl.len(), dtype=pl.Int32).over("_i"))
+    index = pl.int_range(pl.len(), dtype=pl.Int32)
+    first = pl.when(pl.col("_i") != pl.col("_i").shift(1)).then(index).otherwise(None).fill_null(strategy="forward")
+    return table.with_columns(_pos=(index - first.fill_null(0)).cast(pl.Int32))

@@ -322,3 +322,29 @@ def test_a_major_complaint_with_nobody_named_refers_the_main_responsible_to_the_
     assert first["note"] == ("no main_responsible named (field main_responsible, 主要责任者): "
                              "sanction major_demerit–dismissal; fine 1600–")
     assert c["party"].to_list()[1:] == ["李四", "李四", "王五", "王五"]
+
+
+@pytest.mark.skipif(pl.thread_pool_size() < 2, reason="polars runs one thread here")
+def test_a_condition_of_parameters_only_on_a_batch_polars_splits_across_threads():
+    # polars 2.1 rejects a filter predicate of literals only (P("schedule") == "P1") on a frame
+    # this large when it filters in parallel ("filter predicate length of 2"): every row must
+    # still be answered, as one row is.
+    from policy.core.declared import Consequences, Declared, F, Fine, P, TallyEach
+
+    from policy.plugins.power_supply.p1 import COUNTED
+
+    raw = {"id": "T", "received_at": "2026-03-02 09:00", "category": "服务态度", "verified": "是",
+           "responsible": "是", "person": "张三", "unit": "城区供电所"}
+    engine = engine_for()
+    one = input_frame(engine, [("t", 1, raw)])
+    n = 30_000
+    frame = pl.concat([one] * n).with_columns(_row=pl.int_range(1, n + 1, dtype=pl.Int64),
+                                             id=pl.format("T{}", pl.int_range(n)))
+    p1 = P("schedule") == "P1"
+    declared = Declared((COUNTED, Consequences(when=p1, give=(Fine("P1-26", P("falsified_reply_fine"), party=F("person")),)),
+                         TallyEach("P1-28", on=F("received_at"), rules=("P1-26",), when=p1)))
+    table = CalendarTable(engine.calendar, "Asia/Shanghai")
+    frames = evaluate(frame, declared, engine.industries["power_supply"].params, table, engine.as_of)
+    assert frames.tickets["_per_ticket"].sum() == 0
+    assert frames.consequences.height == n and set(frames.consequences["min"]) == {500.0}
+    assert frames.tallies.height == n

@@ -27,7 +27,7 @@ from typing import Any
 import attrs
 from attrs import field, frozen
 
-from .calendar import SAME_DAY, Limit
+from .calendar import SAME_DAY, Limit  # noqa: F401 - SAME_DAY, the one limit with no figure (当日), for declarations
 from .model import NO_APPEAL, Appeal, Classification, Consequence, Deadline, name_parties, refer_unnamed
 from .periods import Tally
 from .records import FieldError
@@ -478,7 +478,8 @@ def render(t: Ticket, fields: Iterable[str]) -> str:
 
 def _considered(t: Ticket, rule: str | None, condition: Condition, fired: bool) -> None:
     if t.trace is not None and rule is not None and condition is not ALWAYS:
-        t.trace.considered(rule, fired, render(t, condition.fields()))
+        # The fields it read; a condition on no field (deadlines, earlier consequences) as written.
+        t.trace.considered(rule, fired, render(t, condition.fields()) or condition.text())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -907,9 +908,6 @@ class Parties:
 # ---------------------------------------------------------------------------------------------
 # Tallies (§1.7)
 
-PARTY = "party"  # in a TallyEach key: the consequence's party
-
-
 @frozen
 class TallyOf:
     """What an assessed ticket adds to a period count: the ``key`` (texts and terms), on the
@@ -1000,12 +998,11 @@ class Declared:
 
     The pipeline combines them with the plugin's hooks by one rule (docs/hooks.md): a
     first-result hook's answer that is not None wins over the declared one; a collected hook's
-    answers come after the declared ones; ``Parties`` then runs over the whole list. Tickets
-    outside ``scope`` get nothing declared (their hooks answer them)."""
+    answers come after the declared ones; ``Parties`` then runs over the whole list. A
+    declaration's own ``when`` is its scope (``F("record_type") != "inspection"``)."""
 
-    def __init__(self, declarations: Iterable[Any], scope: Condition = ALWAYS, labels: Mapping[str, str] | None = None):
+    def __init__(self, declarations: Iterable[Any], labels: Mapping[str, str] | None = None):
         declarations = tuple(declarations)
-        self.scope = scope
         self.labels = dict(labels or {})
         self.classify = [d for d in declarations if isinstance(d, Classify)]
         self.time_limits = [d for d in declarations if isinstance(d, TimeLimit)]
@@ -1018,10 +1015,8 @@ class Declared:
             if not isinstance(d, known):
                 raise TypeError(f"{d!r} is not a declaration the core runs ({', '.join(k.__name__ for k in known)})")
 
-    def ticket(self, record: Any, params: Any, calendar: Any, as_of: Any, trace: Any) -> Ticket | None:
-        """The ticket's context, or None when it is outside the declarations' scope."""
-        t = Ticket(record, params, calendar, as_of, trace, self.labels)
-        return t if self.scope is ALWAYS or self.scope.holds(t) else None
+    def ticket(self, record: Any, params: Any, calendar: Any, as_of: Any, trace: Any) -> Ticket:
+        return Ticket(record, params, calendar, as_of, trace, self.labels)
 
     def classification(self, t: Ticket) -> Classification | None:
         for c in self.classify:

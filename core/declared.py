@@ -476,10 +476,24 @@ def render(t: Ticket, fields: Iterable[str]) -> str:
     return ", ".join(out)
 
 
+def _deadline_terms(x: Any) -> Iterable[DeadlineRules]:
+    """The DeadlineRules a condition reads, in order (explain shows what they held)."""
+    if isinstance(x, DeadlineRules):
+        yield x
+    elif isinstance(x, (tuple, list)):
+        for item in x:
+            yield from _deadline_terms(item)
+    elif attrs.has(type(x)):
+        for a in attrs.fields(type(x)):
+            yield from _deadline_terms(getattr(x, a.name))
+
+
 def _considered(t: Ticket, rule: str | None, condition: Condition, fired: bool) -> None:
     if t.trace is not None and rule is not None and condition is not ALWAYS:
-        # The fields it read; a condition on no field (deadlines, earlier consequences) as written.
-        t.trace.considered(rule, fired, render(t, condition.fields()) or condition.text())
+        # The fields it read, and the deadlines (P3-* breached/overdue=P3-4.11); else as written.
+        facts = [render(t, condition.fields()),
+                 *dict.fromkeys(f"{d.text()}={d.value(t) or '空'}" for d in _deadline_terms(condition))]
+        t.trace.considered(rule, fired, ", ".join(f for f in facts if f) or condition.text())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from typing import Any
 import attrs
 from attrs import field, frozen
 
-from .calendar import SAME_DAY, Limit
+from .calendar import SAME_DAY, Limit  # noqa: F401 - SAME_DAY, the one limit with no figure (当日), for declarations
 from .model import NO_APPEAL, Appeal, Classification, Consequence, Deadline, name_parties, refer_unnamed
 from .periods import Tally
 from .records import FieldError
@@ -476,9 +476,24 @@ def render(t: Ticket, fields: Iterable[str]) -> str:
     return ", ".join(out)
 
 
+def _deadline_terms(x: Any) -> Iterable[DeadlineRules]:
+    """The DeadlineRules a condition reads, in order (explain shows what they held)."""
+    if isinstance(x, DeadlineRules):
+        yield x
+    elif isinstance(x, (tuple, list)):
+        for item in x:
+            yield from _deadline_terms(item)
+    elif attrs.has(type(x)):
+        for a in attrs.fields(type(x)):
+            yield from _deadline_terms(getattr(x, a.name))
+
+
 def _considered(t: Ticket, rule: str | None, condition: Condition, fired: bool) -> None:
     if t.trace is not None and rule is not None and condition is not ALWAYS:
-        t.trace.considered(rule, fired, render(t, condition.fields()))
+        # The fields it read, and the deadlines (P3-* breached/overdue=P3-4.11); else as written.
+        facts = [render(t, condition.fields()),
+                 *dict.fromkeys(f"{d.text()}={d.value(t) or '空'}" for d in _deadline_terms(condition))]
+        t.trace.considered(rule, fired, ", ".join(f for f in facts if f) or condition.text())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -907,9 +922,6 @@ class Parties:
 # ---------------------------------------------------------------------------------------------
 # Tallies (§1.7)
 
-PARTY = "party"  # in a TallyEach key: the consequence's party
-
-
 @frozen
 class TallyOf:
     """What an assessed ticket adds to a period count: the ``key`` (texts and terms), on the
@@ -1000,12 +1012,11 @@ class Declared:
 
     The pipeline combines them with the plugin's hooks by one rule (docs/hooks.md): a
     first-result hook's answer that is not None wins over the declared one; a collected hook's
-    answers come after the declared ones; ``Parties`` then runs over the whole list. Tickets
-    outside ``scope`` get nothing declared (their hooks answer them)."""
+    answers come after the declared ones; ``Parties`` then runs over the whole list. A
+    declaration's own ``when`` is its scope (``F("record_type") != "inspection"``)."""
 
-    def __init__(self, declarations: Iterable[Any], scope: Condition = ALWAYS, labels: Mapping[str, str] | None = None):
+    def __init__(self, declarations: Iterable[Any], labels: Mapping[str, str] | None = None):
         declarations = tuple(declarations)
-        self.scope = scope
         self.labels = dict(labels or {})
         self.classify = [d for d in declarations if isinstance(d, Classify)]
         self.time_limits = [d for d in declarations if isinstance(d, TimeLimit)]
@@ -1018,10 +1029,8 @@ class Declared:
             if not isinstance(d, known):
                 raise TypeError(f"{d!r} is not a declaration the core runs ({', '.join(k.__name__ for k in known)})")
 
-    def ticket(self, record: Any, params: Any, calendar: Any, as_of: Any, trace: Any) -> Ticket | None:
-        """The ticket's context, or None when it is outside the declarations' scope."""
-        t = Ticket(record, params, calendar, as_of, trace, self.labels)
-        return t if self.scope is ALWAYS or self.scope.holds(t) else None
+    def ticket(self, record: Any, params: Any, calendar: Any, as_of: Any, trace: Any) -> Ticket:
+        return Ticket(record, params, calendar, as_of, trace, self.labels)
 
     def classification(self, t: Ticket) -> Classification | None:
         for c in self.classify:

@@ -21,7 +21,7 @@ from typing import Any
 
 from .calendar import CalendarGap
 from .config import Config
-from .declared import ALWAYS, Declared
+from .declared import Declared
 from .ids import TicketIds
 from .model import NO_APPEAL, Classification, PeriodConsequence, RecordError, Result
 from .periods import Ledger, Period, Selection
@@ -107,7 +107,7 @@ class Industry:
         self.history_hook = call("policy_history", self.name)
         # The per-ticket rules the plugin declares (core/declared.py), run before its hooks.
         self.declared = Declared(
-            regulation.declared, ALWAYS if regulation.scope is None else regulation.scope,
+            regulation.declared,
             {name: f.aliases[0] if f.aliases else name for name, f in self.parser.fields.items()},
         ) if regulation.declared else None
         self.needs_history = bool(self.history_hook.impls)

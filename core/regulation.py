@@ -50,8 +50,6 @@ class Regulation:
     # The per-ticket rules declared as data (core/declared.py), run by the core before the
     # plugin's hooks (docs/hooks.md); optional: a plugin written with hooks declares none.
     declared: tuple[Any, ...] = ()
-    # The tickets the declarations answer (a condition of core/declared.py; None: every ticket).
-    scope: Any = None
 
     def readings_of(self, rule_id: str) -> list[Reading]:
         return [r for r in self.readings if r.rule == rule_id]

@@ -10,7 +10,7 @@ hooks. Fields and parameters: :mod:`.declarations`.
 
 from __future__ import annotations
 
-from policy.core.declared import F, P, Ticket, applies
+from policy.core.declared import F, P, applies
 from policy.core.hookspecs import hookimpl
 from policy.core.regulation import Regulation
 
@@ -31,9 +31,8 @@ REGULATION = Regulation(
     parameters=Parameters,
     labels=LABELS,
     summary="Power supply: P1 fines in yuan, or P2 bonus months; P1 time limits and return of tickets.",
-    # P1's per-ticket rules (p1.DECLARED); P4's inspection sheets are out of them.
+    # P1's per-ticket rules (p1.DECLARED), run before the hooks below.
     declared=p1.DECLARED,
-    scope=F("record_type") != "inspection",
 )
 
 
@@ -61,9 +60,7 @@ def policy_deadlines(record, params, calendar, as_of):
 @applies(INSPECTION | SCHEDULE_P2)
 def policy_consequences(record, classification, appeal, params):
     if record.record_type == "inspection":
-        # Outside the declarations' scope, so named here, by P1's own who-pays declaration.
-        out = p4.p4_4_2_station_head_fine(record, classification, params) + p4.p4_4_3_rules_breach(record)
-        return p1.PARTIES.apply(Ticket(record, params), out)
+        return p4.p4_4_2_station_head_fine(record, classification, params) + p4.p4_4_3_rules_breach(record)
     # P2 第十二条/第十三条 are inspection findings, not complaints: no verification needed.
     out = p2.p2_12_window_inspection(record, params) + p2.p2_13_conduct_inspection(record, params)
     if classification.counted and appeal.status != "accepted":
@@ -75,13 +72,9 @@ def policy_consequences(record, classification, appeal, params):
 
 
 @hookimpl
-@applies(INSPECTION | SCHEDULE_P2)
+@applies(SCHEDULE_P2)
 def policy_period_facts(record, result, params, calendar):
-    if params.schedule == "P2":
-        return p2.p2_14_tallies(record, result, params, calendar)
-    # An inspection sheet is outside the declarations' scope, yet its fine reaches pay where
-    # pay_deduction_rules names P4-4.2: P1-28's own declaration, run here.
-    return p1.PAY.evaluate(Ticket(record, params, calendar), result)
+    return p2.p2_14_tallies(record, result, params, calendar)
 
 
 @hookimpl

@@ -20,6 +20,8 @@ from policy.core.model import LATE, PeriodConsequence
 from policy.core.records import parse_number, roster_cell
 
 P1 = P("schedule") == "P1"  # P2 is the alternative penalty schedule: its consequences stay hooks
+# P4's inspection sheets are records of another kind: no time limits, no P1 consequences.
+COMPLAINT = F("record_type") != "inspection"
 
 # 第九条: counted only when verified true and the supply unit is responsible.
 COUNTED = Classify(
@@ -36,20 +38,20 @@ COUNTED = Classify(
 RETURNED = F("returned_at").is_set() | F("appeal_ground").is_set()
 TIME_LIMITS = (
     # 第十四条: 95598 passes the ticket to the unit within 1 hour.
-    TimeLimit("P1-14", "dispatch", start=F("received_at"), limit=P("dispatch_hours"), done=F("dispatched_at")),
+    TimeLimit("P1-14", "dispatch", start=F("received_at"), limit=P("dispatch_hours"), done=F("dispatched_at"), when=COMPLAINT),
     # 第十五条: contact within 1 working day, answered within 4 (extendable, with approval).
     TimeLimit("P1-15a", "contact_customer", start=F("dispatched_at"), limit=P("contact_working_days"),
-              done=F("contacted_at")),
+              done=F("contacted_at"), when=COMPLAINT),
     TimeLimit("P1-15b", "investigate_and_reply", start=F("dispatched_at"), limit=P("reply_working_days"),
-              done=F("replied_at"), extension=F("extended_until")),
+              done=F("replied_at"), extension=F("extended_until"), when=COMPLAINT),
     # 第十六条: revisit within 24 hours of the unit's reply.
-    TimeLimit("P1-16", "revisit", start=F("replied_at"), limit=P("revisit_hours"), done=F("revisited_at")),
+    TimeLimit("P1-16", "revisit", start=F("replied_at"), limit=P("revisit_hours"), done=F("revisited_at"), when=COMPLAINT),
     # 第十七条: a ticket outside the remit is returned within 1 working day of dispatch.
     TimeLimit("P1-17", "return_outside_remit", start=F("dispatched_at"), limit=P("return_working_days"),
-              done=F("returned_at").or_else(F("appeal_filed_at")), when=RETURNED),
+              done=F("returned_at").or_else(F("appeal_filed_at")), when=COMPLAINT & RETURNED),
     # 第十九条: a serious or major event is reported to marketing the same day.
     TimeLimit("P1-19", "report_to_marketing", start=F("received_at"), limit=SAME_DAY, done=F("reported_at"),
-              when=F("impact").is_in("serious", "major")),
+              when=COMPLAINT & F("impact").is_in("serious", "major")),
 )
 
 # 第十七条: the only appeal of P1. In time: re-dispatched, the unit not assessed.
@@ -144,7 +146,7 @@ P3_BROKEN_COMMITMENT = Consequences(
 )
 
 # 第二十六条: counted or not, 500 yuan per ticket from the unit, and criticism of the unit and its head.
-FALSIFIED = Consequences(rule="P1-26", when=P1 & F("falsified_reply").truthy(), give=(
+FALSIFIED = Consequences(rule="P1-26", when=P1 & COMPLAINT & F("falsified_reply").truthy(), give=(
     Fine("P1-26", P("falsified_reply_fine"), party=F("unit"), role="unit"),
     Give("P1-26", "criticism", party=F("unit"), role="unit", note="通报批评"),
     # 相关负责人: a head not named is referred naming the field (Parties), never left out.
@@ -160,8 +162,9 @@ DOUBLE = Scale("P1-25", factor=P("outside_multiplier"),
 NO_UNIT = Unnamed("P1-27", role="unit", field="unit, 责任单位", when=P1 & ASSESSED & F("unit").is_empty(),
                   what="the ticket is in no unit's period count; the party is the ticket")
 
-# Who pays: a consequence whose party the record does not name is a refer naming its field,
-# addressed to the unit (else the ticket); the unit's own, to the ticket.
+# Who pays, over the whole list (the hooks' P2 and P4 consequences too): a consequence whose
+# party the record does not name is a refer naming its field, addressed to the unit (else the
+# ticket); the unit's own, to the ticket; a station head's, to the station.
 PARTIES = Parties(
     fields={"responsible_person": "person, 责任人", "main_responsible": "main_responsible, 主要责任者",
             "unit": "unit, 责任单位", "unit_head": "unit_head, 单位负责人", "station_head": "station_head, 所负责人"},

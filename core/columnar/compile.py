@@ -11,8 +11,7 @@ are literals: an industry with dated values (config.versions) is not compiled he
 tickets go per ticket (the caller's choice).
 
 What a batch cannot decide exactly goes per ticket (``_per_ticket`` in ``tickets``; such a
-row has no rows in the other frames): a row ``_doubt`` marks, one outside the declarations'
-``scope``, a ``Require`` or ``Reject`` that fires (the per-ticket path words the error), a
+row has no rows in the other frames): a row ``_doubt`` marks, a ``Require`` or ``Reject`` that fires (the per-ticket path words the error), a
 tally whose date is absent, more than 4096 names in one field. A declaration this module
 cannot compile raises :class:`NotColumnar` before any row is run: its industry goes per ticket.
 """
@@ -149,8 +148,6 @@ class _Batch:
 
     def run(self, per_ticket: Sequence[d.Condition] = ()) -> Frames:
         declared = self.declared
-        if declared.scope is not d.ALWAYS and declared.scope is not None:
-            self.decline(~self.condition(declared.scope))
         self.classify(declared.classify[0])
         for k, limit in enumerate(declared.time_limits):
             self.time_limit(k, limit)

@@ -44,14 +44,16 @@ def engine_for(params=None, calendar=None, as_of="2026-12-31T00:00", timezone="A
 def input_frame(engine, rows) -> pl.DataFrame:
     """The INPUT frame of the interface, from the pipeline's own parse of each row: a row it
     cannot parse, or with a time given as a day only, is a doubt (the reader's mask)."""
-    industry = engine.industries["power_supply"]
-    zone = engine.config.policy.timezone
-    fields = industry.parser.fields
+    return records_frame(engine.industries["power_supply"].parser, engine.config.policy.timezone, rows)
+
+
+def records_frame(parser, zone, rows) -> pl.DataFrame:
+    fields = parser.fields
     columns = {name: [] for name in fields}
     rownums, doubts = [], []
     for source, row, raw in rows:
         try:
-            _, record = engine.parse(source, row, raw)
+            record = parser.parse(raw, source, row)
         except FieldError:
             record = None
         rownums.append(row)
@@ -99,11 +101,26 @@ def _amount(number, text):
     return text if text is not None else number
 
 
-def compare(engine, rows, *, declined_at_most=None):
+def compare(engine, rows):
     """Both executors on ``rows``; every row not sent per ticket equal field by field.
     Returns the rows sent per ticket."""
     expected = per_ticket(engine_for_same(engine), rows)
     frames = columnar(engine, rows)
+    declined = assert_equal(rows, expected, frames)
+    # Only what must go per ticket goes: a rejection, a guarded hook's ticket (an inspection
+    # sheet, a P3 service request), a doubt of the reader.
+    frame = input_frame(engine, rows)
+    must = set(frame.filter(pl.col("_doubt") | (pl.col("record_type") == "inspection")
+                            | pl.col("request_kind").is_not_null())["_row"])
+    for row in declined:
+        result, _ = expected[row]
+        assert isinstance(result, RecordError) or row in must, (row, result)
+    return declined
+
+
+def assert_equal(rows, expected, frames):
+    """Every row the frames answer equals ``expected[row]`` = (Result, its tallies) field by
+    field; a row the per-ticket path rejects is sent per ticket. Returns the rows sent."""
     tickets = {r["_row"]: r for r in frames.tickets.to_dicts()}
     deadlines, consequences, tallies = {}, {}, {}
     for r in frames.deadlines.sort("_row", "_pos").to_dicts():
@@ -136,14 +153,6 @@ def compare(engine, rows, *, declined_at_most=None):
             (x.rule, x.party, x.role, x.kind, x.min, x.max, x.adjusted_by, x.note) for x in result.consequences], row
         assert [(tuple(x["key"]), x["on"], x["amount_min"], x["amount_max"]) for x in tallies.get(row, [])] == [
             (t.key, t.on, t.amount_min, t.amount_max) for t in added], row
-    # Only what must go per ticket goes: a rejection, a guarded hook's ticket (an inspection
-    # sheet, a P3 service request), a doubt of the reader.
-    frame = input_frame(engine, rows)
-    must = set(frame.filter(pl.col("_doubt") | (pl.col("record_type") == "inspection")
-                            | pl.col("request_kind").is_not_null())["_row"])
-    for row in declined:
-        result, _ = expected[row]
-        assert isinstance(result, RecordError) or row in must, (row, result)
     return declined
 
 

@@ -358,3 +358,24 @@ def test_a_condition_of_parameters_only_on_a_batch_polars_splits_across_threads(
     assert frames.tickets["_per_ticket"].sum() == 0
     assert frames.consequences.height == n and set(frames.consequences["min"]) == {500.0}
     assert frames.tallies.height == n
+
+
+@pytest.mark.parametrize("rows", [[], _csv_rows(EXAMPLES / "tickets.csv")], ids=["an empty batch", "the examples"])
+def test_the_result_frames_have_the_interface_columns_and_types(rows):
+    # What helper B's writer and the lead's driver read (issue 15's interface).
+    at = pl.Datetime("us", "Asia/Shanghai")
+    frames = columnar(engine_for(), rows)
+    assert dict(frames.tickets.schema) == {
+        "_row": pl.Int64, "id": pl.String, "counted": pl.Boolean, "category": pl.String, "grade": pl.String,
+        "classified_by": pl.List(pl.String), "reason": pl.String, "repeat_of": pl.String, "appeal_status": pl.String,
+        "appeal_rule": pl.String, "appeal_reason": pl.String, "unknown_deadline": pl.Boolean, "_per_ticket": pl.Boolean}
+    assert dict(frames.deadlines.schema) == {
+        "_row": pl.Int64, "_pos": pl.Int32, "rule": pl.String, "stage": pl.String, "limit": pl.String, "due": at,
+        "done_at": at, "status": pl.String, "extended": pl.Boolean, "reason": pl.String}
+    assert dict(frames.consequences.schema) == {
+        "_row": pl.Int64, "_pos": pl.Int32, "rule": pl.String, "party": pl.String, "role": pl.String, "kind": pl.String,
+        "min": pl.Float64, "max": pl.Float64, "min_text": pl.String, "max_text": pl.String,
+        "adjusted_by": pl.List(pl.String), "note": pl.String}
+    assert dict(frames.tallies.schema) == {"_row": pl.Int64, "key": pl.List(pl.String), "on": pl.Date,
+                                           "amount_min": pl.Float64, "amount_max": pl.Float64}
+    assert frames.tickets.height == len(rows)

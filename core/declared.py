@@ -971,12 +971,9 @@ class Unnamed:
     when: Condition = ALWAYS
 
     def evaluate(self, t: Ticket) -> list[Consequence]:
-        if self.when is not ALWAYS:
-            fired = self.when.holds(t)
-            if t.trace is not None:
-                _considered(t, self.rule, self.when, fired)
-            if not fired:
-                return []
+        # Not traced: "P1-27 does not apply" would misread a rule that applies, to a named unit.
+        if not self.when.holds(t):
+            return []
         return [refer_unnamed(self.rule, self.role, self.field, t.record.id, self.what)]
 
     def text(self) -> str:

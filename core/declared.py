@@ -21,6 +21,7 @@ This module is industry-neutral and imports no columnar library.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -61,6 +62,12 @@ class Ticket:
 
 def _is_set(value: Any) -> bool:
     return value is not None and value != "" and value != ()
+
+
+def _fast(condition: Any, test: Any) -> None:
+    """Give a condition its fast form: a closure over its parts' fast forms, built once, that
+    shadows the ``holds`` method (the reference meaning, which the closure must equal)."""
+    object.__setattr__(condition, "holds", test)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -131,6 +138,10 @@ class Term:
 
     __hash__ = object.__hash__
 
+    def getter(self) -> Any:
+        """A function of the ticket giving the value: the fast form conditions call."""
+        return self.value
+
     def is_in(self, *values: Any) -> IsIn:
         """One of the values; ``is_in(P("outside_escalations"))`` takes them from a parameter."""
         return IsIn(self, values[0] if len(values) == 1 and isinstance(values[0], Term) else tuple(values))
@@ -151,14 +162,20 @@ class Term:
         return OrElse(self, other)
 
 
-@frozen(eq=False)
+@frozen(eq=False, slots=False)
 class F(Term):
     """A record field, by its name (``record.impact``)."""
 
     name: str
 
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "value", self.getter())  # read on every ticket: C's attrgetter
+
     def value(self, t: Ticket) -> Any:
         return getattr(t.record, self.name)
+
+    def getter(self) -> Any:
+        return operator.attrgetter(f"record.{self.name}")
 
     def fields(self) -> Iterable[str]:
         return (self.name,)
@@ -167,14 +184,20 @@ class F(Term):
         return self.name
 
 
-@frozen(eq=False)
+@frozen(eq=False, slots=False)
 class P(Term):
     """A parameter of the ticket's version of the regulation, by name."""
 
     name: str
 
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "value", self.getter())
+
     def value(self, t: Ticket) -> Any:
         return getattr(t.params, self.name)
+
+    def getter(self) -> Any:
+        return operator.attrgetter(f"params.{self.name}")
 
     def text(self) -> str:
         return self.name
@@ -193,7 +216,7 @@ class Classified(Term):
         return f"classification.{self.name}"
 
 
-@frozen
+@frozen(slots=False)
 class Cites(Condition):
     """The classification cites the rule."""
 
@@ -298,23 +321,31 @@ class OrElse(Term):
         return f"{self.first.text()} or else {self.other.text()}"
 
 
-_OPS = {
-    "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
-}
+_OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
 def _value(x: Any, t: Ticket) -> Any:
     return x.value(t) if isinstance(x, Term) else x
 
 
-@frozen
+@frozen(slots=False)
 class Compare(Condition):
     """``left op right``; right is a literal or a term. False when either side is absent."""
 
     left: Term
     op: str = field(validator=attrs.validators.in_(tuple(_OPS)))
     right: Any
+
+    def __attrs_post_init__(self) -> None:
+        compare, left = _OPS[self.op], self.left.getter()
+        if isinstance(self.right, Term):
+            right = self.right.getter()
+            _fast(self, lambda t: (a := left(t)) is not None and (b := right(t)) is not None and bool(compare(a, b)))
+        elif self.right is None:
+            _fast(self, lambda t: False)
+        else:
+            b = self.right
+            _fast(self, lambda t: (a := left(t)) is not None and bool(compare(a, b)))
 
     def holds(self, t: Ticket) -> bool:
         a, b = self.left.value(t), _value(self.right, t)
@@ -336,12 +367,21 @@ class _AppealTerms:
 A = _AppealTerms()
 
 
-@frozen
+@frozen(slots=False)
 class IsIn(Condition):
     """The term's value is one of ``values`` (a tuple, or a parameter holding one)."""
 
     term: Term
     values: Any
+
+    def __attrs_post_init__(self) -> None:
+        get = self.term.getter()
+        if isinstance(self.values, Term):
+            values = self.values.getter()
+            _fast(self, lambda t: (v := get(t)) is not None and v in values(t))
+        else:
+            fixed = self.values
+            _fast(self, lambda t: (v := get(t)) is not None and v in fixed)
 
     def holds(self, t: Ticket) -> bool:
         v = self.term.value(t)
@@ -355,9 +395,13 @@ class IsIn(Condition):
         return f"{self.term.text()} in ({values})"
 
 
-@frozen
+@frozen(slots=False)
 class IsSet(Condition):
     term: Term
+
+    def __attrs_post_init__(self) -> None:
+        get = self.term.getter()
+        _fast(self, lambda t: (v := get(t)) is not None and v != "" and v != ())
 
     def holds(self, t: Ticket) -> bool:
         return _is_set(self.term.value(t))
@@ -369,9 +413,13 @@ class IsSet(Condition):
         return f"{self.term.text()} is set"
 
 
-@frozen
+@frozen(slots=False)
 class Truthy(Condition):
     term: Term
+
+    def __attrs_post_init__(self) -> None:
+        get = self.term.getter()
+        _fast(self, lambda t: bool(get(t)))
 
     def holds(self, t: Ticket) -> bool:
         return bool(self.term.value(t))
@@ -383,9 +431,25 @@ class Truthy(Condition):
         return self.term.text()
 
 
-@frozen
+@frozen(slots=False)
 class All(Condition):
     parts: tuple[Condition, ...]
+
+    def __attrs_post_init__(self) -> None:
+        tests = tuple(p.holds for p in self.parts)
+        if len(tests) == 2:
+            a, b = tests
+            _fast(self, lambda t: a(t) and b(t))
+        elif len(tests) == 3:
+            a, b, c = tests
+            _fast(self, lambda t: a(t) and b(t) and c(t))
+        else:
+            def test(t: Ticket) -> bool:
+                for f in tests:
+                    if not f(t):
+                        return False
+                return True
+            _fast(self, test)
 
     def holds(self, t: Ticket) -> bool:
         for p in self.parts:
@@ -400,9 +464,15 @@ class All(Condition):
         return " and ".join(_grouped(p) for p in self.parts)
 
 
-@frozen
+@frozen(slots=False)
 class AnyOf(Condition):
     parts: tuple[Condition, ...]
+
+    def __attrs_post_init__(self) -> None:
+        tests = tuple(p.holds for p in self.parts)
+        if len(tests) == 2:
+            a, b = tests
+            _fast(self, lambda t: a(t) or b(t))
 
     def holds(self, t: Ticket) -> bool:
         for p in self.parts:
@@ -417,9 +487,13 @@ class AnyOf(Condition):
         return " or ".join(_grouped(p) for p in self.parts)
 
 
-@frozen
+@frozen(slots=False)
 class Not(Condition):
     part: Condition
+
+    def __attrs_post_init__(self) -> None:
+        test = self.part.holds
+        _fast(self, lambda t: not test(t))
 
     def holds(self, t: Ticket) -> bool:
         return not self.part.holds(t)
@@ -433,7 +507,7 @@ class Not(Condition):
         return f"not {_grouped(self.part)}"
 
 
-@frozen
+@frozen(slots=False)
 class Always(Condition):
     def holds(self, t: Ticket) -> bool:
         return True
@@ -442,7 +516,7 @@ class Always(Condition):
         return "always"
 
 
-@frozen
+@frozen(slots=False)
 class Given(Condition):
     """A consequence of ``rule`` is already in the ticket's list."""
 
@@ -514,7 +588,12 @@ def limit_of(limit: Any, params: Any) -> Limit:
     """The Limit a TimeLimit's ``limit`` stands for: SAME_DAY, or a parameter counted in its own unit."""
     if isinstance(limit, Limit):
         return limit
-    return Limit(getattr(params, limit.name), _unit_of(type(params), limit.name))
+    return _limit(getattr(params, limit.name), _unit_of(type(params), limit.name))
+
+
+@functools.cache
+def _limit(amount: float, unit: str) -> Limit:
+    return Limit(amount, unit)
 
 
 @frozen
@@ -538,7 +617,8 @@ class TimeLimit:
     def evaluate(self, t: Ticket) -> Deadline | None:
         if self.when is not ALWAYS:
             fired = self.when.holds(t)
-            _considered(t, self.rule, self.when, fired)
+            if t.trace is not None:
+                _considered(t, self.rule, self.when, fired)
             if not fired:
                 return None
         return t.calendar.deadline(
@@ -832,7 +912,8 @@ class Consequences:
     def evaluate(self, t: Ticket) -> list[Consequence]:
         if self.when is not ALWAYS:
             fired = self.when.holds(t)
-            _considered(t, self.rule, self.when, fired)
+            if t.trace is not None:
+                _considered(t, self.rule, self.when, fired)
             if not fired:
                 return []
         return [c for g in self.give for c in g.evaluate(t)]
@@ -857,7 +938,8 @@ class Scale:
 
     def apply(self, t: Ticket, consequences: list[Consequence]) -> list[Consequence]:
         fired = self.when.holds(t)
-        _considered(t, self.rule, self.when, fired)
+        if t.trace is not None:
+            _considered(t, self.rule, self.when, fired)
         if not fired:
             return consequences
         factor = self.factor.value(t)
@@ -889,11 +971,9 @@ class Unnamed:
     when: Condition = ALWAYS
 
     def evaluate(self, t: Ticket) -> list[Consequence]:
-        if self.when is not ALWAYS:
-            fired = self.when.holds(t)
-            _considered(t, self.rule, self.when, fired)
-            if not fired:
-                return []
+        # Not traced: "P1-27 does not apply" would misread a rule that applies, to a named unit.
+        if not self.when.holds(t):
+            return []
         return [refer_unnamed(self.rule, self.role, self.field, t.record.id, self.what)]
 
     def text(self) -> str:

@@ -22,7 +22,7 @@ import pluggy
 from attrs import define, field, frozen
 
 from . import hookspecs
-from .declared import Ticket, guard_of
+from .declared import guard_of
 from .regulation import Regulation
 
 GROUP = "policy"
@@ -144,15 +144,26 @@ class HookCall:
                     return
 
 
-def guarded_ticket(kwargs: dict[str, Any]) -> Ticket:
-    """What a hook's guard reads, from the hook's arguments (record, params, and the
-    classification, deadlines and appeal where the hook receives them)."""
+class _HookArguments:
+    """What a hook's guard reads (a condition of core/declared.py reads a Ticket's attributes):
+    the hook's own arguments, the rest None. Built for every guarded call, so kept light."""
+
+    classification = appeal = calendar = as_of = trace = None
+    deadlines = consequences = ()
+    labels: dict = {}
+
+
+def guarded_ticket(kwargs: dict[str, Any]) -> Any:
+    t = _HookArguments()
+    t.record, t.params = kwargs.get("record"), kwargs.get("params")
     result = kwargs.get("result")
     if result is not None:
-        return Ticket(kwargs.get("record"), kwargs.get("params"), classification=result.classification,
-                      deadlines=result.deadlines, appeal=result.appeal, consequences=result.consequences)
-    return Ticket(kwargs.get("record"), kwargs.get("params"), classification=kwargs.get("classification"),
-                  deadlines=kwargs.get("deadlines"), appeal=kwargs.get("appeal"))
+        t.classification, t.deadlines, t.appeal, t.consequences = (
+            result.classification, result.deadlines, result.appeal, result.consequences)
+    else:
+        t.classification, t.appeal = kwargs.get("classification"), kwargs.get("appeal")
+        t.deadlines = kwargs.get("deadlines") or ()
+    return t
 
 
 class PluginManager(pluggy.PluginManager):

@@ -4,8 +4,9 @@ P1 供电公司客户投诉管理考核办法 decides what counts, the time limi
 and the fines; P2 行风与服务工作零投诉考核办法 is the alternative penalty schedule
 (``schedule = "P2"``); P3 供电局客户投诉举报管理办法 第四条 adds the service commitments'
 limits; P4 优质服务管理及考核办法 scores inspection sheets (``record_type = inspection``).
-The clauses live in :mod:`.p1` … :mod:`.p4`; this module only connects them to the core's
-hooks. Fields and parameters: :mod:`.declarations`.
+The clauses live in :mod:`.p1` … :mod:`.p4`: P1's per-ticket clauses are declarations
+(``p1.DECLARED``, run by the core); this module connects the rest to the core's hooks, each
+hook guarded by the tickets it answers. Fields and parameters: :mod:`.declarations`.
 """
 
 from __future__ import annotations

@@ -379,3 +379,12 @@ def test_the_result_frames_have_the_interface_columns_and_types(rows):
     assert dict(frames.tallies.schema) == {"_row": pl.Int64, "key": pl.List(pl.String), "on": pl.Date,
                                            "amount_min": pl.Float64, "amount_max": pl.Float64}
     assert frames.tickets.height == len(rows)
+
+
+def test_under_the_p2_schedule_every_ticket_goes_per_ticket():
+    # P2's consequences and tallies stay hooks guarded by P("schedule") == "P2": a hook answers
+    # every ticket, so the compile answers none.
+    rows = _csv_rows(EXAMPLES / "tickets.csv")
+    engine = engine_for({"schedule": "P2"})
+    declined = assert_equal(rows, per_ticket(engine_for_same(engine), rows), columnar(engine, rows))
+    assert declined == {row for _, row, _ in rows}

@@ -55,19 +55,22 @@ class CalendarTable:
                               "hours are counted per ticket there")
         self.calendar = calendar
         self.zone = zone
-        # limit -> {local start date: (due time, None) or (None, the uncovered year the count needs)}
-        self._answers: dict[Limit, dict[date, tuple[datetime | None, int | None]]] = {}
+        # limit -> {local start date: (due time, None, False), (None, the uncovered year the count
+        # needs, False), or (None, None, True) where the count runs past year 9999}
+        self._answers: dict[Limit, dict[date, tuple[datetime | None, int | None, bool]]] = {}
         self._frames: dict[Limit, pl.DataFrame] = {}
         self._gap_frames: dict[Limit, pl.DataFrame] = {}
 
     # -- the table of dates ------------------------------------------------------------
 
-    def _answer(self, day: date, limit: Limit) -> tuple[datetime | None, int | None]:
+    def _answer(self, day: date, limit: Limit) -> tuple[datetime | None, int | None, bool]:
         noon = datetime.combine(day, time(12), self.calendar.timezone)  # its local date is ``day``
         try:
-            return self.calendar.due(noon, limit), None
+            return self.calendar.due(noon, limit), None, False
         except CalendarGap as gap:
-            return None, gap.year
+            return None, gap.year, False
+        except OverflowError:  # per ticket, the record is rejected: a time at the calendar's edge
+            return None, None, True
 
     def days(self, limit: Limit, dates: pl.Series | None = None) -> pl.DataFrame:
         """(date, due, gap_year) for every covered date and every date of ``dates``."""
@@ -92,8 +95,10 @@ class CalendarTable:
                     "date": keys,
                     "due": [answers[d][0] for d in keys],
                     "gap_year": [answers[d][1] for d in keys],
+                    "overflow": [answers[d][2] for d in keys],
                 },
-                schema={"date": pl.Date, "due": pl.Datetime("us", self.zone), "gap_year": pl.Int32},
+                schema={"date": pl.Date, "due": pl.Datetime("us", self.zone), "gap_year": pl.Int32,
+                        "overflow": pl.Boolean},
             )
         return self._frames[limit]
 
@@ -136,7 +141,9 @@ class CalendarTable:
         extension: pl.Expr | None = None,
     ) -> pl.DataFrame:
         """``WorkCalendar.deadline`` for every row of ``frame``: a frame of the same height with
-        ``due``, ``done_at``, ``status``, ``extended`` and ``reason`` (null where Python has None)."""
+        ``due``, ``done_at``, ``status``, ``extended`` and ``reason`` (null where Python has None),
+        and ``overflow``: the count runs past year 9999, where Python raises OverflowError (the
+        row must go per ticket, which rejects it; its other columns mean nothing)."""
         zone = self.zone
         parts = frame.select(
             start=start,
@@ -144,9 +151,9 @@ class CalendarTable:
             ext=pl.lit(None, dtype=pl.Datetime("us", zone)) if extension is None else extension,
         )
         if limit.length is not None:
-            parts = parts.with_columns(
-                due=pl.col("start") + pl.lit(limit.length), gap_year=pl.lit(None, dtype=pl.Int32)
-            )
+            due = pl.col("start") + pl.lit(limit.length)
+            parts = parts.with_columns(due=due, gap_year=pl.lit(None, dtype=pl.Int32),
+                                       overflow=(due.dt.year() > 9999).fill_null(False))
         else:
             day = parts["start"].dt.date()
             table = self.days(limit, day)
@@ -171,7 +178,7 @@ class CalendarTable:
         )
         status = pl.when(~started).then(pl.lit("not_applicable")).when(in_gap).then(gap_status).otherwise(judged)
         return parts.with_columns(status=status).select(
-            due=pl.when(started & ~in_gap).then(moved),
+            due=pl.when(started & ~in_gap & ~pl.col("overflow").fill_null(False)).then(moved),
             done_at=done_at,
             status=pl.col("status"),
             extended=extended.fill_null(False),
@@ -180,4 +187,5 @@ class CalendarTable:
                 .when(pl.col("status") == "open").then(pl.col("open"))
                 .otherwise(pl.col("unknown"))
             ),
+            overflow=started & pl.col("overflow").fill_null(False),
         )

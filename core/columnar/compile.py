@@ -11,9 +11,10 @@ are literals: an industry with dated values (config.versions) is not compiled he
 tickets go per ticket (the caller's choice).
 
 What a batch cannot decide exactly goes per ticket (``_per_ticket`` in ``tickets``; such a
-row has no rows in the other frames): a row ``_doubt`` marks, a ``Require`` or ``Reject`` that fires (the per-ticket path words the error), a
-tally whose date is absent, more than 4096 names in one field. A declaration this module
-cannot compile raises :class:`NotColumnar` before any row is run: its industry goes per ticket.
+row has no rows in the other frames): a row ``_doubt`` marks, a ``Require`` or ``Reject``
+that fires (the per-ticket path words the error), a tally whose date is absent, a time limit
+counted past year 9999, more than 4095 names in one field. A declaration this module cannot
+compile raises :class:`NotColumnar` before any row is run: its industry goes per ticket.
 """
 
 from __future__ import annotations
@@ -201,6 +202,8 @@ class _Batch:
             _ext=pl.lit(None) if t.extension is None else self.value(t.extension),
         ).filter("_when")
         judged = self.table.deadline(parts, pl.col("_start"), limit, pl.col("_done"), self.as_of, extension)
+        if judged["overflow"].any():
+            self.decline(pl.col("_i").is_in(parts.filter(judged["overflow"])["_i"].implode()))
         self.deadline_parts.append(
             judged.with_columns(
                 _i=parts["_i"], _k0=pl.lit(k, dtype=pl.Int32), rule=pl.lit(t.rule), stage=pl.lit(t.stage),
@@ -349,8 +352,10 @@ class _Batch:
         spread = ctx.with_columns(_names=listed).filter(pl.col("_names").list.len() > 0)
         if spread.is_empty():
             return
-        if spread["_names"].list.len().max() >= cons.PATH_BASE:
-            raise NotColumnar("more names in one field than the columnar path key holds")
+        crowded = spread.filter(pl.col("_names").list.len() >= cons.PATH_BASE)["_i"]
+        if crowded.len():  # more names than the path key's digit holds: such a ticket goes per ticket
+            self.decline(pl.col("_i").is_in(crowded.implode()))
+            spread = spread.filter(pl.col("_names").list.len() < cons.PATH_BASE)
         spread = (
             spread.with_columns(_n=pl.int_ranges(0, pl.col("_names").list.len(), dtype=pl.Int64))
             .explode(["_names", "_n"])

@@ -113,3 +113,21 @@ def test_working_days_n_minus_1_n_n_plus_1_across_a_weekend_and_a_holiday():
 def test_a_zone_that_changes_its_clocks_is_refused():
     with pytest.raises(NotColumnar, match="Europe/Berlin"):
         CalendarTable(WorkCalendar.official(ZoneInfo("Europe/Berlin")), "Europe/Berlin")
+
+
+@pytest.mark.parametrize("limit", [hours(1), days(7), working_days(1), SAME_DAY], ids=str)
+def test_a_count_past_year_9999_is_flagged_where_python_overflows(limit):
+    table = CalendarTable(OFFICIAL, ZONE)
+    starts = [datetime(9999, 12, 31, 23, 30, tzinfo=TZ), datetime(2026, 3, 2, 9, tzinfo=TZ)]
+    frame = pl.DataFrame({"start": starts}, schema={"start": pl.Datetime("us", ZONE)})
+    out = table.deadline(frame, pl.col("start"), limit, pl.lit(None, pl.Datetime("us", ZONE)), AS_OF[0])
+    flagged = []
+    for start in starts:
+        try:
+            OFFICIAL.deadline("R", "s", start, limit, None, AS_OF[0])
+            flagged.append(False)
+        except OverflowError:
+            flagged.append(True)
+    assert out["overflow"].to_list() == flagged
+    # 9999 is not covered: working days stop at the gap, the rest run off the calendar.
+    assert flagged == [limit.unit != "working_days", False]

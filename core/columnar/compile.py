@@ -11,7 +11,7 @@ are literals: an industry with dated values (config.versions) is not compiled he
 tickets go per ticket (the caller's choice).
 
 What a batch cannot decide exactly goes per ticket (``_per_ticket`` in ``tickets``; such a
-row has no rows in the other frames): a row ``_doubt`` marks, a ``Require`` or ``Reject``
+row has no rows in the other frames): a row ``_doubt`` marks, a time in year 1 or 9999, a ``Require`` or ``Reject``
 that fires (the per-ticket path words the error), a tally whose date is absent, a time limit
 counted past year 9999, more than 4095 names in one field. A declaration this module cannot
 compile raises :class:`NotColumnar` before any row is run: its industry goes per ticket.
@@ -82,7 +82,15 @@ class _Batch:
         self.table = table
         self.zone = table.zone
         self.as_of = as_of
-        self.df = frame.with_row_index("_i").with_columns(_per_ticket=pl.col("_doubt").fill_null(True))
+        # A time in year 1 or 9999 runs off Python's calendar in ways polars does not (per ticket,
+        # an OverflowError rejects the record): such a row, like a doubted one, goes per ticket,
+        # and its times are not read here.
+        times = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.Datetime)]
+        edge = pl.any_horizontal([~pl.col(t).dt.year().is_between(2, 9998) for t in times]).fill_null(False) \
+            if times else pl.lit(False)
+        self.df = frame.with_row_index("_i").with_columns(_per_ticket=pl.col("_doubt").fill_null(True) | edge)
+        if times:
+            self.df = self.df.with_columns(pl.when(~pl.col("_per_ticket")).then(pl.col(t)).alias(t) for t in times)
         self.n = frame.height
         self.deadline_parts: list[pl.DataFrame] = []
         self.deadline_long: pl.DataFrame | None = None

@@ -390,16 +390,20 @@ def test_under_the_p2_schedule_every_ticket_goes_per_ticket():
     assert declined == {row for _, row, _ in rows}
 
 
-def test_a_time_limit_past_year_9999_and_a_crowd_of_names_go_per_ticket():
-    # Per ticket the first is rejected (the 1 hour of P1-14 runs past the calendar's end) and
-    # the second answered with 4096 refers; the compile answers neither (its path key holds
-    # 4095 names of one field) and the ordinary ticket beside them all the same.
+def test_times_at_the_calendars_end_and_a_crowd_of_names_go_per_ticket():
+    # Per ticket the first two are rejected (a time in 9999, and P1-14's 366 days from the last
+    # day of 9998 run past the calendar's end) and the third answered with 4096 refers; the
+    # compile answers none of them (its path key holds 4095 names of one field), nor a ticket
+    # of year 1 (before any year polars and Python agree on), and answers the ordinary one.
     base = {"received_at": "2026-03-02 09:00", "category": "服务态度", "verified": "是", "responsible": "是",
             "person": "张三", "unit": "城区供电所", "cause": "attitude_poor"}
     rows = [("t", 1, {**base, "id": "E1", "received_at": "9999-12-31 23:30"}),
-            ("t", 2, {**base, "id": "E2", "other_responsible": ";".join(f"员工{i}" for i in range(4096))}),
-            ("t", 3, {**base, "id": "E3", "other_responsible": ";".join(f"员工{i}" for i in range(4095))})]
-    engine = engine_for()
+            ("t", 2, {**base, "id": "E2", "received_at": "9998-12-31 09:00"}),
+            ("t", 3, {**base, "id": "E3", "other_responsible": ";".join(f"员工{i}" for i in range(4096))}),
+            ("t", 4, {**base, "id": "E4", "other_responsible": ";".join(f"员工{i}" for i in range(4095))}),
+            ("t", 5, {**base, "id": "E5", "received_at": "0001-01-01 09:00", "dispatched_at": "0001-01-01 09:30"})]
+    engine = engine_for({"dispatch_hours": 366 * 24})
     expected = per_ticket(engine_for_same(engine), rows)
-    assert isinstance(expected[1][0], RecordError) and len(expected[2][0].consequences) == 4097
-    assert assert_equal(rows, expected, columnar(engine, rows)) == {1, 2}
+    assert isinstance(expected[1][0], RecordError) and isinstance(expected[2][0], RecordError)
+    assert len(expected[3][0].consequences) == 4097
+    assert assert_equal(rows, expected, columnar(engine, rows)) == {1, 2, 3, 5}

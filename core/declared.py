@@ -28,7 +28,7 @@ from typing import Any
 import attrs
 from attrs import field, frozen
 
-from .calendar import SAME_DAY, Limit  # noqa: F401 - SAME_DAY, the one limit with no figure (当日), for declarations
+from .calendar import Limit
 from .model import NO_APPEAL, Appeal, Classification, Consequence, Deadline, name_parties, refer_unnamed
 from .periods import Tally
 from .records import FieldError
@@ -601,7 +601,7 @@ class TimeLimit:
     """A stage done within a limit of its start: a ``Deadline`` in the result.
 
     ``limit`` is ``P("name")`` (its unit is the parameter's ``param(unit=...)``: hours,
-    minutes, days or working_days) or ``SAME_DAY``. ``when`` false: no deadline at all; a
+    minutes, days or working_days) or ``SAME_DAY`` (core/calendar.py). ``when`` false: no deadline at all; a
     ``start`` not set: ``not_applicable``. ``extension``: a later due time that moves it
     (``extended`` in the result). Judged by ``calendar.deadline``, as hand-written code is.
     """

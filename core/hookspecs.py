@@ -29,6 +29,11 @@ and general-purpose packages. Arguments common to the per-ticket hooks:
     :class:`policy.core.trace.Trace` on which the plugin records each rule it considered
     (``trace.considered(rule, fired, fact)``) and each step of a figure (``trace.step``).
 
+A plugin may also declare per-ticket rules as data (``Regulation.declared``, see
+:mod:`policy.core.declared`): the core runs them before each step's hooks, and a hook marked
+``@applies(condition)`` is called only for the tickets its condition holds for
+(docs/hooks.md, "Declared rules and hooks together").
+
 Each section below says whether the hook is *collected* (every implementation's answer is
 used, in pluggy's order: last registered first, ``tryfirst``/``trylast`` respected) or
 *first result* (the first implementation that returns something other than ``None`` wins,

@@ -34,7 +34,7 @@ from typing import Any
 import orjson
 import polars as pl
 
-from ..pipeline import ID_HEADERS, raw_id
+from ..pipeline import raw_id
 from ..records import FALSE, TRUE, Field, RecordParser, header_key
 
 # What one count meets: every key (a quote, spaces, a colon: a string value is never followed by
@@ -214,7 +214,7 @@ def _typed(cells: pl.DataFrame, parser: RecordParser, by_key: dict[str, Field | 
             doubt = doubt | value.is_null()
         columns[name] = value.alias(name)
     out = pl.DataFrame([cells.get_column("_row"), doubt.fill_null(True).alias("_doubt"), *columns.values()])
-    return out.with_columns(_raw_id=_raw_ids(out, frame, by_key)).select("_row", "_doubt", "_raw_id", *parser.fields)
+    return out.with_columns(_raw_id=_raw_ids(out, frame, parser)).select("_row", "_doubt", "_raw_id", *parser.fields)
 
 
 def _dtype(f: Field, zone: str) -> pl.DataType:
@@ -301,14 +301,13 @@ def _wall(text: pl.Series) -> pl.Series:
     return out.zip_with(out.is_not_null(), fractions)
 
 
-def _raw_ids(out: pl.DataFrame, frame: pl.DataFrame, by_key: dict[str, Field | None]) -> pl.Series:
+def _raw_ids(out: pl.DataFrame, frame: pl.DataFrame, parser: RecordParser) -> pl.Series:
     """``raw_id`` of every row: the id read, and for a doubtful row the id the per-ticket path
-    reports (read again with orjson: doubtful rows are few)."""
+    reports (read again with orjson, its keys named as the CLI's key check names them)."""
     ids = out.get_column("id").to_list()
     doubt = out.get_column("_doubt").to_list()
     if any(doubt):
         texts = frame.get_column("line").to_list()
-        rename = {k: f.name for k, f in by_key.items() if f is not None and f.name == "id" and k not in ID_HEADERS}
         for i, d in enumerate(doubt):
             if d:
                 try:
@@ -316,5 +315,14 @@ def _raw_ids(out: pl.DataFrame, frame: pl.DataFrame, by_key: dict[str, Field | N
                 except orjson.JSONDecodeError:
                     ids[i] = None
                     continue
-                ids[i] = raw_id({rename.get(k, k): v for k, v in item.items()}) if isinstance(item, dict) else None
+                ids[i] = raw_id({_declared_header(parser, k): v for k, v in item.items()}) \
+                    if isinstance(item, dict) else None
     return pl.Series("_raw_id", ids, dtype=pl.String)
+
+
+def _declared_header(parser: RecordParser, key: str) -> str:
+    """The header the CLI's key check renames ``key`` to (" id " is id), else ``key``."""
+    if key in parser.by_header:
+        return key
+    wanted = header_key(key)
+    return next((h for h in parser.by_header if header_key(h) == wanted), key)

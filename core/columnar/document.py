@@ -20,6 +20,7 @@ per-ticket writer to write.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any
 
 import orjson
@@ -43,12 +44,14 @@ def render(tickets: pl.DataFrame, deadlines: pl.DataFrame, consequences: pl.Data
         raise ValueError(f"form is jsonl or json, not {form!r}")
     keep = tickets.filter(~pl.col("_per_ticket").fill_null(False)).sort("_row")
     rows = keep.select("_row")
-    dl = _joined(rows, _deadline_texts(deadlines.join(rows, on="_row", how="semi"), articles), "deadlines")
-    cs = _joined(rows, _consequence_texts(consequences.join(rows, on="_row", how="semi"), articles), "consequences")
-    head = _distinct(keep, ["counted", "category", "grade", "classified_by", "reason"], _classification)
-    appeal = _distinct(keep, ["appeal_status", "appeal_rule", "appeal_reason"],
-                       lambda status, rule, reason: _appeal(status, rule, reason, articles))
-    repeat = _text(keep.get_column("repeat_of"))
+    dl, cs, head, appeal, repeat = _parallel(
+        lambda: _joined(rows, _deadline_texts(deadlines.join(rows, on="_row", how="semi"), articles)),
+        lambda: _joined(rows, _consequence_texts(consequences.join(rows, on="_row", how="semi"), articles)),
+        lambda: _distinct(keep, ["counted", "category", "grade", "classified_by", "reason"], _classification),
+        lambda: _distinct(keep, ["appeal_status", "appeal_rule", "appeal_reason"],
+                          lambda status, rule, reason: _appeal(status, rule, reason, articles)),
+        lambda: _text(keep.get_column("repeat_of")),
+    )
     start = ('{"type":"result","id":' if form == "jsonl" else '{"id":')
     industry_text = ',"industry":' + orjson.dumps(industry).decode() + ","
     repeat_of = keep.get_column("repeat_of")
@@ -81,6 +84,15 @@ def jsonl_bytes(tickets: pl.DataFrame, deadlines: pl.DataFrame, consequences: pl
 # -- the pieces -------------------------------------------------------------------------------
 
 
+def _parallel(*tasks: Callable[[], Any]) -> list[Any]:
+    """Each task's answer; side by side in polars' thread count (its methods release the GIL)."""
+    threads = pl.thread_pool_size()
+    if threads == 1:
+        return [task() for task in tasks]
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(lambda task: task(), tasks))
+
+
 def _text(values: pl.Series) -> pl.Series:
     """Text as a JSON string, escaped as orjson escapes it; null as null."""
     values = values.cast(pl.String)
@@ -104,13 +116,13 @@ def _time(values: pl.Series) -> pl.Series:
 def _distinct(frame: pl.DataFrame, columns: list[str], write: Callable[..., str]) -> pl.Series:
     """``write(*values)`` of each row's ``columns``, called once per distinct combination."""
     keys = frame.select(columns)
-    table = keys.unique(maintain_order=True)
+    table = keys.unique()
     texts = [write(*row) for row in table.iter_rows()]
     table = table.with_columns(pl.Series("_text", texts, dtype=pl.String))
     return keys.join(table, on=columns, how="left", nulls_equal=True, maintain_order="left").get_column("_text")
 
 
-def _joined(rows: pl.DataFrame, items: pl.DataFrame, name: str) -> pl.Series:
+def _joined(rows: pl.DataFrame, items: pl.DataFrame) -> pl.Series:
     """The texts of each ticket's items, in ``_pos`` order, joined with commas ("" for none)."""
     if items.height == 0:
         return pl.repeat("", rows.height, dtype=pl.String, eager=True)
@@ -144,14 +156,17 @@ def _deadline_texts(deadlines: pl.DataFrame, articles: Mapping[str, str]) -> pl.
     if deadlines.height == 0:
         return pl.DataFrame({"_row": [], "_pos": [], "_text": []},
                             schema={"_row": pl.Int64, "_pos": pl.Int32, "_text": pl.String})
-    head = _distinct(deadlines, ["rule", "stage", "limit"], lambda rule, stage, limit: (
-        '{"rule":' + _dumps(rule) + ',"article":' + _dumps(articles.get(rule)) + ',"stage":' + _dumps(stage)
-        + ',"limit":' + _dumps(limit) + ',"due":'))
-    tail = _distinct(deadlines, ["status", "extended", "reason"], lambda status, extended, reason: (
-        ',"status":' + _dumps(status) + (',"extended":true' if extended else "")
-        + (',"reason":' + _dumps(reason) if reason else "") + "}"))
-    text = pl.DataFrame({"head": head, "due": _time(deadlines.get_column("due")),
-                         "done": _time(deadlines.get_column("done_at")), "tail": tail}).select(
+    head, due, done, tail = _parallel(
+        lambda: _distinct(deadlines, ["rule", "stage", "limit"], lambda rule, stage, limit: (
+            '{"rule":' + _dumps(rule) + ',"article":' + _dumps(articles.get(rule)) + ',"stage":' + _dumps(stage)
+            + ',"limit":' + _dumps(limit) + ',"due":')),
+        lambda: _time(deadlines.get_column("due")),
+        lambda: _time(deadlines.get_column("done_at")),
+        lambda: _distinct(deadlines, ["status", "extended", "reason"], lambda status, extended, reason: (
+            ',"status":' + _dumps(status) + (',"extended":true' if extended else "")
+            + (',"reason":' + _dumps(reason) if reason else "") + "}")),
+    )
+    text = pl.DataFrame({"head": head, "due": due, "done": done, "tail": tail}).select(
         pl.concat_str([pl.col("head"), pl.col("due"), pl.lit(',"done_at":'), pl.col("done"), pl.col("tail")])
     ).to_series()
     return pl.DataFrame({"_row": deadlines.get_column("_row"), "_pos": deadlines.get_column("_pos"), "_text": text})

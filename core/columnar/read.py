@@ -27,6 +27,7 @@ every escaped surrogate, so a line holding one counts one too many and is doubtf
 from __future__ import annotations
 
 import codecs
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from collections.abc import Sequence
 from typing import Any
@@ -185,35 +186,51 @@ def _read_cells(data: bytes | None, lines: pl.Series, schema: dict[str, Any]) ->
 
 def _typed(cells: pl.DataFrame, parser: RecordParser, by_key: dict[str, Field | None], frame: pl.DataFrame) -> pl.DataFrame:
     # Eager, column by column: polars does not share the subexpressions of nested when/then,
-    # and a time's expression tree read as one costs three times its parts.
+    # and a time's expression tree read as one costs three times its parts. The fields are
+    # read side by side in polars' thread count (its Series methods release the GIL).
     zone = getattr(parser.timezone, "key", None) or str(parser.timezone)
     keys_of: dict[str, list[str]] = {}
     for k, f in by_key.items():
         if f is not None:
             keys_of.setdefault(f.name, []).append(k)
     height = cells.height
-    columns: dict[str, pl.Series] = {}
-    doubt = cells.get_column("_doubt")
-    for name, f in parser.fields.items():
-        keys = keys_of.get(name, [])
+
+    def field(f: Field) -> tuple[pl.Series, pl.Series | None]:
+        keys = keys_of.get(f.name, [])
         dtype = _dtype(f, zone)
         if not keys:
             value = pl.repeat(f.default, height, dtype=dtype, eager=True)
+            return value.alias(f.name), (value.is_null() if f.required else None)
+        doubts = []
+        if len(keys) > 1:  # two keys of one field in a row: the CLI's key check refuses it
+            raw = cells.select(pl.coalesce([pl.col(k) for k in keys])).to_series()
+            doubts.append(cells.select(pl.sum_horizontal([pl.col(k).is_not_null() for k in keys]) > 1).to_series())
         else:
-            if len(keys) > 1:  # two keys of one field in a row: the CLI's key check refuses it
-                raw = cells.select(pl.coalesce([pl.col(k) for k in keys])).to_series()
-                doubt = doubt | cells.select(pl.sum_horizontal([pl.col(k).is_not_null() for k in keys]) > 1).to_series()
-            else:
-                raw = cells.get_column(keys[0])
-            value, bad = _read(f, raw, zone)
-            if f.default is not None:
-                value = value.fill_null(pl.lit(f.default, dtype=dtype))
-            if bad is not None:
-                doubt = doubt | bad.fill_null(True)
+            raw = cells.get_column(keys[0])
+        value, bad = _read(f, raw, zone)
+        if f.default is not None:
+            value = value.fill_null(pl.lit(f.default, dtype=dtype))
+        if bad is not None:
+            doubts.append(bad.fill_null(True))
         if f.required:
-            doubt = doubt | value.is_null()
-        columns[name] = value.alias(name)
-    out = pl.DataFrame([cells.get_column("_row"), doubt.fill_null(True).alias("_doubt"), *columns.values()])
+            doubts.append(value.is_null())
+        doubt = None
+        for d in doubts:
+            doubt = d if doubt is None else doubt | d
+        return value.alias(f.name), doubt
+
+    fields = list(parser.fields.values())
+    threads = pl.thread_pool_size()
+    if threads > 1:
+        with ThreadPoolExecutor(threads) as pool:
+            read = list(pool.map(field, fields))
+    else:
+        read = [field(f) for f in fields]
+    doubt = cells.get_column("_doubt")
+    for _, bad in read:
+        if bad is not None:
+            doubt = doubt | bad
+    out = pl.DataFrame([cells.get_column("_row"), doubt.fill_null(True).alias("_doubt"), *(v for v, _ in read)])
     return out.with_columns(_raw_id=_raw_ids(out, frame, parser)).select("_row", "_doubt", "_raw_id", *parser.fields)
 
 

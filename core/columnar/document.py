@@ -20,7 +20,6 @@ per-ticket writer to write.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any
 
 import orjson
@@ -44,14 +43,12 @@ def render(tickets: pl.DataFrame, deadlines: pl.DataFrame, consequences: pl.Data
         raise ValueError(f"form is jsonl or json, not {form!r}")
     keep = tickets.filter(~pl.col("_per_ticket").fill_null(False)).sort("_row")
     rows = keep.select("_row")
-    dl, cs, head, appeal, repeat = _parallel(
-        lambda: _joined(rows, _deadline_texts(deadlines.join(rows, on="_row", how="semi"), articles)),
-        lambda: _joined(rows, _consequence_texts(consequences.join(rows, on="_row", how="semi"), articles)),
-        lambda: _distinct(keep, ["counted", "category", "grade", "classified_by", "reason"], _classification),
-        lambda: _distinct(keep, ["appeal_status", "appeal_rule", "appeal_reason"],
-                          lambda status, rule, reason: _appeal(status, rule, reason, articles)),
-        lambda: _text(keep.get_column("repeat_of")),
-    )
+    dl = _joined(rows, _deadline_texts(deadlines.join(rows, on="_row", how="semi"), articles))
+    cs = _joined(rows, _consequence_texts(consequences.join(rows, on="_row", how="semi"), articles))
+    head = _distinct(keep, ["counted", "category", "grade", "classified_by", "reason"], _classification)
+    appeal = _distinct(keep, ["appeal_status", "appeal_rule", "appeal_reason"],
+                       lambda status, rule, reason: _appeal(status, rule, reason, articles))
+    repeat = _text(keep.get_column("repeat_of"))
     start = ('{"type":"result","id":' if form == "jsonl" else '{"id":')
     industry_text = ',"industry":' + orjson.dumps(industry).decode() + ","
     repeat_of = keep.get_column("repeat_of")
@@ -82,15 +79,6 @@ def jsonl_bytes(tickets: pl.DataFrame, deadlines: pl.DataFrame, consequences: pl
 
 
 # -- the pieces -------------------------------------------------------------------------------
-
-
-def _parallel(*tasks: Callable[[], Any]) -> list[Any]:
-    """Each task's answer; side by side in polars' thread count (its methods release the GIL)."""
-    threads = pl.thread_pool_size()
-    if threads == 1:
-        return [task() for task in tasks]
-    with ThreadPoolExecutor(threads) as pool:
-        return list(pool.map(lambda task: task(), tasks))
 
 
 def _text(values: pl.Series) -> pl.Series:
@@ -156,16 +144,13 @@ def _deadline_texts(deadlines: pl.DataFrame, articles: Mapping[str, str]) -> pl.
     if deadlines.height == 0:
         return pl.DataFrame({"_row": [], "_pos": [], "_text": []},
                             schema={"_row": pl.Int64, "_pos": pl.Int32, "_text": pl.String})
-    head, due, done, tail = _parallel(
-        lambda: _distinct(deadlines, ["rule", "stage", "limit"], lambda rule, stage, limit: (
-            '{"rule":' + _dumps(rule) + ',"article":' + _dumps(articles.get(rule)) + ',"stage":' + _dumps(stage)
-            + ',"limit":' + _dumps(limit) + ',"due":')),
-        lambda: _time(deadlines.get_column("due")),
-        lambda: _time(deadlines.get_column("done_at")),
-        lambda: _distinct(deadlines, ["status", "extended", "reason"], lambda status, extended, reason: (
-            ',"status":' + _dumps(status) + (',"extended":true' if extended else "")
-            + (',"reason":' + _dumps(reason) if reason else "") + "}")),
-    )
+    head = _distinct(deadlines, ["rule", "stage", "limit"], lambda rule, stage, limit: (
+        '{"rule":' + _dumps(rule) + ',"article":' + _dumps(articles.get(rule)) + ',"stage":' + _dumps(stage)
+        + ',"limit":' + _dumps(limit) + ',"due":'))
+    tail = _distinct(deadlines, ["status", "extended", "reason"], lambda status, extended, reason: (
+        ',"status":' + _dumps(status) + (',"extended":true' if extended else "")
+        + (',"reason":' + _dumps(reason) if reason else "") + "}"))
+    due, done = _time(deadlines.get_column("due")), _time(deadlines.get_column("done_at"))
     text = pl.DataFrame({"head": head, "due": due, "done": done, "tail": tail}).select(
         pl.concat_str([pl.col("head"), pl.col("due"), pl.lit(',"done_at":'), pl.col("done"), pl.col("tail")])
     ).to_series()

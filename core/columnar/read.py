@@ -27,7 +27,6 @@ every escaped surrogate, so a line holding one counts one too many and is doubtf
 from __future__ import annotations
 
 import codecs
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from collections.abc import Sequence
 from typing import Any
@@ -54,8 +53,8 @@ _NAIVE = f"^{_WALL}$"
 _OFFSET = f"^{_WALL}(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)$"
 _NUMBER = r"^-?\d+(?:\.\d+)?$"
 _NAME_SEPARATORS = r"\s*[;；、,，]\s*"  # core.records.NAME_SEPARATORS; Rust's \s is Unicode's, as Python's
-_SAMPLE = 64  # lines whose keys make the schema: the first ones, and one in every _STRIDE
-_STRIDE = 997
+_SAMPLE = 256  # lines whose keys make the schema: the first ones, and one in every _STRIDE
+_STRIDE = 251
 # How each kind's key is read by polars (ignore_errors: a value of another JSON type is null).
 _READ_AS = {"time": pl.Binary, "text": pl.Binary, "choice": pl.Binary, "names": pl.Binary,
             "bool": pl.String, "number": pl.String}
@@ -186,8 +185,7 @@ def _read_cells(data: bytes | None, lines: pl.Series, schema: dict[str, Any]) ->
 
 def _typed(cells: pl.DataFrame, parser: RecordParser, by_key: dict[str, Field | None], frame: pl.DataFrame) -> pl.DataFrame:
     # Eager, column by column: polars does not share the subexpressions of nested when/then,
-    # and a time's expression tree read as one costs three times its parts. The fields are
-    # read side by side in polars' thread count (its Series methods release the GIL).
+    # and a time's expression tree read as one costs three times its parts.
     zone = getattr(parser.timezone, "key", None) or str(parser.timezone)
     keys_of: dict[str, list[str]] = {}
     for k, f in by_key.items():
@@ -219,13 +217,7 @@ def _typed(cells: pl.DataFrame, parser: RecordParser, by_key: dict[str, Field | 
             doubt = d if doubt is None else doubt | d
         return value.alias(f.name), doubt
 
-    fields = list(parser.fields.values())
-    threads = pl.thread_pool_size()
-    if threads > 1:
-        with ThreadPoolExecutor(threads) as pool:
-            read = list(pool.map(field, fields))
-    else:
-        read = [field(f) for f in fields]
+    read = [field(f) for f in parser.fields.values()]
     doubt = cells.get_column("_doubt")
     for _, bad in read:
         if bad is not None:

@@ -76,7 +76,7 @@ def read_jsonl(lines: bytes | Sequence[bytes], parser: RecordParser, first_line:
         seq = list(lines)
         if first_line == 1 and seq:
             seq[0] = seq[0].removeprefix(codecs.BOM_UTF8)
-        texts = pl.Series("line", [x.decode("utf-8", "replace") for x in seq], dtype=pl.String)
+        texts = _texts(seq)
         data = None
     frame = pl.DataFrame({"line": texts}).with_row_index("_row", offset=first_line)
     frame = frame.with_columns(pl.col("_row").cast(pl.Int64))
@@ -93,20 +93,46 @@ def read_jsonl(lines: bytes | Sequence[bytes], parser: RecordParser, first_line:
     present = pl.sum_horizontal([pl.col(k).is_not_null() for k in schema]) if schema else pl.lit(0)
     cells = cells.with_columns(
         _row=frame.get_column("_row"),
-        _doubt=unreadable | (counted != cells.select(present.cast(pl.UInt32)).to_series()),
+        _doubt=unreadable | (counted != cells.select(present.cast(pl.UInt32)).to_series()) | _nested_lists(lines_text),
     )
     return _typed(cells, parser, by_key, frame)
+
+
+def _nested_lists(lines: pl.Series) -> pl.Series:
+    """Lines with a list inside a list: how deep orjson and polars may nest them need not agree
+    (an object inside holds keys, which the count already meets)."""
+    lists = lines.str.contains("[", literal=True)
+    if not lists.any():
+        return lists
+    return lists & lines.str.contains(r"[\[,]\s*\[").fill_null(False)
 
 
 def _lines(data: bytes) -> pl.Series:
     """The batch's lines, split on \\n as Python's file iteration splits them."""
     expected = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
     if data and b"\x01" not in data:  # a lone \r splitting a line shows in the count
-        lines = pl.read_csv(data, has_header=False, separator="\x01", quote_char=None, schema={"line": pl.String},
-                            truncate_ragged_lines=False, raise_if_empty=False).get_column("line")
-        if len(lines) == expected:
+        try:
+            lines = pl.read_csv(data, has_header=False, separator="\x01", quote_char=None, schema={"line": pl.String},
+                                truncate_ragged_lines=False, raise_if_empty=False).get_column("line")
+        except pl.exceptions.PolarsError:  # bytes that are no UTF-8: line by line below
+            lines = None
+        if lines is not None and len(lines) == expected:
             return lines
-    return pl.Series("line", [x.decode("utf-8", "replace") for x in data.split(b"\n")[:expected]], dtype=pl.String)
+    return _texts(data.split(b"\n")[:expected])
+
+
+# What a line that is not UTF-8 reads as: no JSON, so it is doubtful (orjson refuses it too).
+_NOT_UTF8 = "\x00 not UTF-8"
+
+
+def _texts(lines: list[bytes]) -> pl.Series:
+    out = []
+    for line in lines:
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            out.append(_NOT_UTF8)
+    return pl.Series("line", out, dtype=pl.String)
 
 
 def _count_keys(lines: pl.Series) -> pl.Series:

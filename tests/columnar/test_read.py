@@ -200,10 +200,20 @@ def test_a_list_of_lines_and_a_later_first_line_number():
     (b'{"id":"T6","received_at":"2026-03-02 09:00","id":"T7"}', "a key given twice"),
     (b'{"id":"T8","received_at":"2026-03-02 09:00","\xe5\xb7\xa5\xe5\x8d\x95\xe5\x8f\xb7":"T9"}', "two headers of one field"),
     (b'{"id":"T10","received_at":"2026-03-02 09:00","env_office":101}', "a number outside its range"),
+    (b'{"id":"T11","received_at":"2026-03-02 09:00","extra":' + b"[" * 1030 + b"]" * 1030 + b"}", "too deep for orjson"),
+    (b'{"id":"T12","received_at":"2026-03-02 09:00","extra":[[1]]}', "a list in a list: the depths may differ"),
+    (b'{"id":"T13","received_at":"2026-03-02 09:00","person":"\xff"}', "bytes that are no UTF-8"),
 ])
 def test_the_doubts_the_brief_names(line, why):
     frame = read_jsonl([b'{"id":"OK","received_at":"2026-03-02 09:00"}', line], PARSER)
     assert frame.get_column("_doubt").to_list() == [False, True], why
+
+
+def test_bytes_that_are_no_utf8_are_doubted_in_bytes_and_in_lines():
+    data = b'{"id":"A","received_at":"2026-03-02 09:00"}\n{"id":"B\xff","received_at":"2026-03-02 09:00"}\n'
+    for given in (data, data.splitlines()):
+        frame = read_jsonl(given, PARSER)
+        assert frame.select("_row", "_doubt", "_raw_id").rows() == [(1, False, "A"), (2, True, None)]
 
 
 def test_the_types_and_values_of_a_clean_ticket():

@@ -109,15 +109,20 @@ def _nested_lists(lines: pl.Series) -> pl.Series:
 
 def _lines(data: bytes) -> pl.Series:
     """The batch's lines, split on \\n as Python's file iteration splits them."""
-    expected = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
-    if data and b"\x01" not in data:  # a lone \r splitting a line shows in the count
+    if data and b"\x01" not in data:
         try:
             lines = pl.read_csv(data, has_header=False, separator="\x01", quote_char=None, schema={"line": pl.String},
                                 truncate_ragged_lines=False, raise_if_empty=False).get_column("line")
         except pl.exceptions.PolarsError:  # bytes that are no UTF-8: line by line below
             lines = None
-        if lines is not None and len(lines) == expected:
+        # Every byte accounted for (each line and its \n) proves the split is Python's; a \r,
+        # which the CSV reader may take for a line break, is checked by counting instead.
+        if lines is not None and b"\r" not in data:
+            if lines.str.len_bytes().fill_null(0).sum() + len(lines) == len(data) + (not data.endswith(b"\n")):
+                return lines
+        elif lines is not None and len(lines) == data.count(b"\n") + (not data.endswith(b"\n")):
             return lines
+    expected = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
     return _texts(data.split(b"\n")[:expected])
 
 

@@ -225,3 +225,17 @@ def test_the_types_and_values_of_a_clean_ticket():
     assert (row["category"], row["verified"], row["responsible"], row["impact"], row["escalation"]) == (
         "service_attitude", True, True, "major", "none")  # the label mapped, the default filled
     assert row["main_responsible"] == ["王五", "赵六"] and row["env_office"] == 85.0 and row["_doubt"] is False
+
+
+@pytest.mark.parametrize("data", [
+    b'{"id":"A","received_at":"2026-03-02 09:00"}\r\n\r\n{"id":"B","received_at":"2026-03-02 09:00"}\r\n',
+    b'{"id":"A","received_at":"2026-03-02 09:00"}\r{"id":"B","received_at":"2026-03-02 09:00"}\n{"id":"C"}',
+    b'{"id":"A","received_at":"2026-03-02 09:00"}\n\n\n',
+    b'\n\n{"id":"A","received_at":"2026-03-02 09:00"}',
+    b'{"id":"A","received_at":"2026-03-02 09:00","note":"\x01"}\n{"id":"B","received_at":"2026-03-02 09:00"}\n',
+], ids=["crlf", "lone-cr", "blank-tail", "blank-head", "raw-control"])
+def test_lines_are_numbered_as_python_splits_them(data):
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    check(lines, read_jsonl(data, PARSER))

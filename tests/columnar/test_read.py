@@ -142,7 +142,8 @@ def same(a, b) -> bool:
         a = list(a)
     if isinstance(a, datetime) and isinstance(b, datetime):
         # The same instant and the same offset: the offset is written in the result document.
-        return a == b and a.utcoffset() == b.utcoffset()
+        # (Timestamps, not ==: an ambiguous wall time never equals a time of another zone, PEP 495.)
+        return a.timestamp() == b.timestamp() and a.utcoffset() == b.utcoffset()
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b
     return a == b
@@ -239,3 +240,22 @@ def test_lines_are_numbered_as_python_splits_them(data):
     if lines and lines[-1] == b"":
         lines.pop()
     check(lines, read_jsonl(data, PARSER))
+
+
+def test_a_zone_with_daylight_saving_reads_as_the_parser_or_doubts():
+    # New York: 2026-03-08 02:00–03:00 does not exist, 2026-11-01 01:00–02:00 happens twice
+    # (the parser takes the first, fold=0). Either the frame holds the parser's instant, or it doubts.
+    parser = RecordParser("power_supply", FIELDS, ZoneInfo("America/New_York"))
+    times = ["2026-03-07 23:59", "2026-03-08 01:59", "2026-03-08 02:00", "2026-03-08 02:30", "2026-03-08 03:00",
+             "2026-11-01 00:59", "2026-11-01 01:00", "2026-11-01 01:30", "2026-11-01 02:00", "2026-11-01 12:00",
+             "2026-11-01T01:30:00-04:00", "2026-11-01T01:30:00-05:00", "2026-11-01T06:30:00Z", "2026-07-01 12:00"]
+    lines = [orjson.dumps({"id": f"Z{i}", "received_at": t}) for i, t in enumerate(times)]
+    frame = read_jsonl(lines, parser)
+    for (line, t), row in zip(zip(lines, times), frame.iter_rows(named=True)):
+        if row["_doubt"]:
+            continue
+        want = parser.parse(orjson.loads(line), "t", 1).received_at
+        assert same(want, row["received_at"]), t
+    doubted = dict(zip(times, frame.get_column("_doubt").to_list()))
+    assert not doubted["2026-07-01 12:00"] and not doubted["2026-11-01 12:00"]
+    assert doubted["2026-03-08 02:30"]  # no such time in New York: the parser's answer is not polars'

@@ -25,17 +25,17 @@ HERE = Path(__file__).resolve().parent
 
 
 def batches(data: bytes, size: int):
-    """(first line number, bytes) of each batch of ``size`` lines."""
+    """(first line number, bytes) of batches of about ``size`` lines, cut at line ends by bytes
+    (a loop over every line in Python would cost a tenth of the reader)."""
+    sample = data[:1 << 20]  # the average line length of the first MiB
+    step = max(1, len(sample) * size // max(1, sample.count(b"\n")))
     start, line = 0, 1
     while start < len(data):
-        end = start
-        for _ in range(size):
-            end = data.find(b"\n", end) + 1
-            if end == 0:
-                end = len(data)
-                break
-        yield line, data[start:end]
-        line += size
+        end = data.find(b"\n", start + step)
+        end = len(data) if end < 0 else end + 1
+        chunk = data[start:end]
+        yield line, chunk
+        line += chunk.count(b"\n")
         start = end
 
 

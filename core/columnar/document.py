@@ -95,19 +95,24 @@ def _text(values: pl.Series) -> pl.Series:
 def _time(values: pl.Series) -> pl.Series:
     """Aware times as orjson writes them: microseconds only when they are not zero."""
     whole = values.dt.to_string(_TIME)
-    fraction = values.dt.microsecond() != 0
+    # The instant's own microseconds: zone offsets are whole seconds, so they are the local ones.
+    fraction = values.dt.epoch("us") % 1_000_000 != 0
     if fraction.any():
         whole = whole.zip_with(~fraction.fill_null(False), values.dt.to_string(_TIME_US))
     return whole.fill_null("null")
 
 
-def _distinct(frame: pl.DataFrame, columns: list[str], write: Callable[..., str]) -> pl.Series:
-    """``write(*values)`` of each row's ``columns``, called once per distinct combination."""
+def _distinct(frame: pl.DataFrame, columns: list[str], write: Callable[..., Any], width: int = 1) -> Any:
+    """``write(*values)`` of each row's ``columns``, called once per distinct combination: a
+    Series of texts, or with ``width`` > 1 a tuple of that many (``write`` answers tuples)."""
     keys = frame.select(columns)
     table = keys.unique()
     texts = [write(*row) for row in table.iter_rows()]
-    table = table.with_columns(pl.Series("_text", texts, dtype=pl.String))
-    return keys.join(table, on=columns, how="left", nulls_equal=True, maintain_order="left").get_column("_text")
+    parts = list(zip(*texts)) if width > 1 and texts else [texts] * width if width > 1 else [texts]
+    names = [f"_text{i}" for i in range(width)]
+    table = table.with_columns(pl.Series(n, list(p), dtype=pl.String) for n, p in zip(names, parts))
+    found = keys.join(table, on=columns, how="left", nulls_equal=True, maintain_order="left")
+    return tuple(found.get_column(n) for n in names) if width > 1 else found.get_column(names[0])
 
 
 def _joined(rows: pl.DataFrame, items: pl.DataFrame) -> pl.Series:
@@ -144,12 +149,12 @@ def _deadline_texts(deadlines: pl.DataFrame, articles: Mapping[str, str]) -> pl.
     if deadlines.height == 0:
         return pl.DataFrame({"_row": [], "_pos": [], "_text": []},
                             schema={"_row": pl.Int64, "_pos": pl.Int32, "_text": pl.String})
-    head = _distinct(deadlines, ["rule", "stage", "limit"], lambda rule, stage, limit: (
+    head, tail = _distinct(deadlines, ["rule", "stage", "limit", "status", "extended", "reason"],
+                           lambda rule, stage, limit, status, extended, reason: (
         '{"rule":' + _dumps(rule) + ',"article":' + _dumps(articles.get(rule)) + ',"stage":' + _dumps(stage)
-        + ',"limit":' + _dumps(limit) + ',"due":'))
-    tail = _distinct(deadlines, ["status", "extended", "reason"], lambda status, extended, reason: (
+        + ',"limit":' + _dumps(limit) + ',"due":',
         ',"status":' + _dumps(status) + (',"extended":true' if extended else "")
-        + (',"reason":' + _dumps(reason) if reason else "") + "}"))
+        + (',"reason":' + _dumps(reason) if reason else "") + "}"), width=2)
     due, done = _time(deadlines.get_column("due")), _time(deadlines.get_column("done_at"))
     text = pl.DataFrame({"head": head, "due": due, "done": done, "tail": tail}).select(
         pl.concat_str([pl.col("head"), pl.col("due"), pl.lit(',"done_at":'), pl.col("done"), pl.col("tail")])
@@ -161,21 +166,19 @@ def _consequence_texts(consequences: pl.DataFrame, articles: Mapping[str, str]) 
     if consequences.height == 0:
         return pl.DataFrame({"_row": [], "_pos": [], "_text": []},
                             schema={"_row": pl.Int64, "_pos": pl.Int32, "_text": pl.String})
-    head = _distinct(consequences, ["rule"], lambda rule: (
-        '{"rule":' + _dumps(rule) + ',"article":' + _dumps(articles.get(rule)) + ',"party":'))
-
-    def tail(role, kind, low, high, low_text, high_text, adjusted_by, note) -> str:
-        low = low_text if low_text is not None else low
+    def around_party(rule, role, kind, low, high, low_text, high_text, adjusted_by, note) -> tuple[str, str]:
+        low = low_text if low_text is not None else low  # a sanction's steps are its min and max
         high = high_text if high_text is not None else high
-        out = (',"role":' + _dumps(role) + ',"kind":' + _dumps(kind) + ',"min":' + _dumps(_number(low))
-               + ',"max":' + _dumps(_number(high)))
+        tail = (',"role":' + _dumps(role) + ',"kind":' + _dumps(kind) + ',"min":' + _dumps(_number(low))
+                + ',"max":' + _dumps(_number(high)))
         if adjusted_by:
-            out += ',"adjusted_by":' + _dumps(list(adjusted_by))
+            tail += ',"adjusted_by":' + _dumps(list(adjusted_by))
         if note:
-            out += ',"note":' + _dumps(note)
-        return out + "}"
+            tail += ',"note":' + _dumps(note)
+        return '{"rule":' + _dumps(rule) + ',"article":' + _dumps(articles.get(rule)) + ',"party":', tail + "}"
 
-    tails = _distinct(consequences, ["role", "kind", "min", "max", "min_text", "max_text", "adjusted_by", "note"], tail)
+    head, tails = _distinct(consequences, ["rule", "role", "kind", "min", "max", "min_text", "max_text", "adjusted_by",
+                                           "note"], around_party, width=2)
     text = pl.DataFrame({"head": head, "party": _text(consequences.get_column("party")), "tail": tails}).select(
         pl.concat_str([pl.col("head"), pl.col("party"), pl.col("tail")])).to_series()
     return pl.DataFrame({"_row": consequences.get_column("_row"), "_pos": consequences.get_column("_pos"),

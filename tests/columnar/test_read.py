@@ -10,6 +10,7 @@ parser rejects, or reads with a warning (a day without a time), must be doubted.
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -177,6 +178,21 @@ def test_every_row_not_doubted_reads_as_the_parser_reads_it_and_every_rejected_r
     doubted = set(frame.filter(pl.col("_doubt")).get_column("_row").to_list())
     assert not clean & doubted, "a clean ticket is never doubted"
     assert trusted > rows // 3  # the mutated rows that still read exactly are read too
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_python_json_with_its_escapes_and_spaces_reads_the_same(seed):
+    # json.dumps' defaults: every non-ASCII character escaped (\u53d7 for 受), ", " and ": ".
+    lines, _ = generated_lines(800, 100 + seed)
+    ascii_lines = []
+    for line in lines:
+        try:
+            ascii_lines.append(json.dumps(orjson.loads(line)).encode())
+        except (orjson.JSONDecodeError, TypeError, ValueError):
+            ascii_lines.append(line)
+    frame = read_jsonl(b"\n".join(ascii_lines), PARSER)
+    rows, trusted = check(ascii_lines, frame)
+    assert trusted > rows // 4
 
 
 def test_a_list_of_lines_and_a_later_first_line_number():

@@ -84,6 +84,10 @@ def read_jsonl(lines: bytes | Sequence[bytes], parser: RecordParser, first_line:
     if blank.any():
         frame = frame.filter(~blank)
         data = None
+    if frame.height == 0:  # nothing but blank lines
+        zone = getattr(parser.timezone, "key", None) or str(parser.timezone)
+        return pl.DataFrame(schema={"_row": pl.Int64, "_doubt": pl.Boolean, "_raw_id": pl.String,
+                                    **{name: _dtype(f, zone) for name, f in parser.fields.items()}})
     lines_text = frame.get_column("line")
     keys = _sample_keys(lines_text)
     by_key = {k: _field_of(parser, k) for k in keys}

@@ -275,3 +275,11 @@ def test_a_zone_with_daylight_saving_reads_as_the_parser_or_doubts():
     doubted = dict(zip(times, frame.get_column("_doubt").to_list()))
     assert not doubted["2026-07-01 12:00"] and not doubted["2026-11-01 12:00"]
     assert doubted["2026-03-08 02:30"]  # no such time in New York: the parser's answer is not polars'
+
+
+@pytest.mark.parametrize("data", [b"", b"\n\n", b"   \n", []], ids=["empty", "blank-lines", "spaces", "no-lines"])
+def test_a_batch_of_no_records_is_an_empty_frame_of_the_same_columns(data):
+    frame = read_jsonl(data, PARSER)
+    assert frame.height == 0
+    assert frame.columns == ["_row", "_doubt", "_raw_id", *PARSER.fields]
+    assert frame.schema["received_at"] == pl.Datetime("us", "Asia/Shanghai")

@@ -43,8 +43,11 @@ def render(tickets: pl.DataFrame, deadlines: pl.DataFrame, consequences: pl.Data
         raise ValueError(f"form is jsonl or json, not {form!r}")
     keep = tickets.filter(~pl.col("_per_ticket").fill_null(False)).sort("_row")
     rows = keep.select("_row")
-    dl = _joined(rows, _deadline_texts(deadlines.join(rows, on="_row", how="semi"), articles))
-    cs = _joined(rows, _consequence_texts(consequences.join(rows, on="_row", how="semi"), articles))
+    if keep.height < tickets.height:  # the per-ticket rows' items are left out too
+        deadlines = deadlines.join(rows, on="_row", how="semi")
+        consequences = consequences.join(rows, on="_row", how="semi")
+    dl = _joined(rows, _deadline_texts(deadlines, articles))
+    cs = _joined(rows, _consequence_texts(consequences, articles))
     head = _distinct(keep, ["counted", "category", "grade", "classified_by", "reason"], _classification)
     appeal = _distinct(keep, ["appeal_status", "appeal_rule", "appeal_reason"],
                        lambda status, rule, reason: _appeal(status, rule, reason, articles))

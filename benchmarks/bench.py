@@ -1,21 +1,26 @@
 """Speed and memory of `policy evaluate` against the I/O floor, on synthetic tickets.
 
-    python benchmarks/bench.py                          # 200,000 tickets
-    python benchmarks/bench.py --n 200000 --n 1000000   # both, and their peak memory side by side
+    python benchmarks/bench.py                          # 200,000 tickets, both executors, 1 and 2 jobs
+    python benchmarks/bench.py --n 200000 --n 1000000   # both sizes, and their peak memory side by side
+    python benchmarks/bench.py --executor columnar --repeat 3   # the issue 15 gate's medians
 
 Prints, in one run: the floor (merely reading and writing the tickets as JSON Lines with
 orjson; the best of three runs), `policy evaluate` end to end on them (a subprocess of the
-installed command, JSON Lines out), tickets per second, the ratio, and the peak memory
-(maximum resident set size, from getrusage) of each. Nothing here asserts a time: the
+installed command, JSON Lines out) with each executor (the per-ticket one with --jobs 1 and 2,
+the columnar one with 1 and 2 threads), tickets per second, the ratio, the peak memory (maximum
+resident set size, from getrusage) of each, whether the executors wrote the same bytes, and
+how many rows the columnar executor sent per ticket. Nothing here asserts a time: the
 figures are for people to read.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -71,55 +76,92 @@ def floor(src: Path, dst: Path) -> None:
             fout.write(dumps(loads(line)) + b"\n")
 
 
-def run_child(argv: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of a child process."""
+def run_child(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS (MiB) and standard error of a child process."""
     code = (
         "import resource, subprocess, sys, time; t = time.perf_counter(); "
-        "p = subprocess.run(sys.argv[1:]); el = time.perf_counter() - t; "
+        "p = subprocess.run(sys.argv[1:], stderr=subprocess.PIPE, text=True); el = time.perf_counter() - t; "
+        "sys.stderr.write(p.stderr); "
         "print(el, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, p.returncode)"
     )
-    out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=True).stdout.split()
+    done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=True,
+                          env={**os.environ, **(env or {})})
+    out = done.stdout.split()
     if out[2] not in ("0", "1"):
-        raise SystemExit(f"{' '.join(argv)} exited {out[2]}")
-    return float(out[0]), int(out[1]) / 1024
+        raise SystemExit(f"{' '.join(argv)} exited {out[2]}:\n{done.stderr}")
+    return float(out[0]), int(out[1]) / 1024, done.stderr
 
 
-def measure(n: int, jobs: int, fmt: str = "jsonl") -> float:
-    """Generate n tickets, print the figures of one run; returns evaluate's peak MiB."""
+# (label, --jobs, POLICY_EXECUTOR): the per-ticket executor in one and two processes, the
+# columnar one (core/columnar) with one and two polars threads.
+RUNS = {
+    "per_ticket": [("per ticket, --jobs 1", 1, "per_ticket"), ("per ticket, --jobs 2", 2, "per_ticket")],
+    "columnar": [("columnar, 1 thread", 1, "columnar"), ("columnar, 2 threads", 2, "columnar")],
+}
+
+
+def measure(n: int, jobs: list[int], fmt: str = "jsonl", executors: tuple[str, ...] = ("per_ticket",),
+            repeat: int = 1) -> dict[str, float]:
+    """Generate n tickets, print the figures of each run; returns each run's peak MiB."""
     policy = str(Path(sys.executable).with_name("policy"))
     config = Path(__file__).resolve().parents[1] / "examples" / "power_supply" / "policy.toml"
+    peaks = {}
     with tempfile.TemporaryDirectory() as tmp:
         tickets, copy, out = Path(tmp, "tickets.jsonl"), Path(tmp, "copy.jsonl"), Path(tmp, f"results.{fmt}")
         generate(tickets, n)
         size = tickets.stat().st_size / 2**20
         floor_code = f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import bench; bench.floor(__import__('pathlib').Path({str(tickets)!r}), __import__('pathlib').Path({str(copy)!r}))"
         # The floor is short and its time varies from run to run: its best of three.
-        floor_s, floor_mb = min(run_child([sys.executable, "-c", floor_code]) for _ in range(3))
-        eval_s, eval_mb = run_child([policy, "evaluate", "--config", str(config), "--as-of", "2026-12-31T00:00",
-                                     "--format", fmt, "--jobs", str(jobs), "--quiet", "--output", str(out), str(tickets)])
+        floor_s, floor_mb, _ = min(run_child([sys.executable, "-c", floor_code]) for _ in range(3))
         print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-        print(f"tickets: {n:,} ({size:.0f} MiB JSON Lines); results {out.stat().st_size / 2**20:.0f} MiB")
-        print(f"floor (orjson read+write): {floor_s:7.2f} s   peak {floor_mb:6.0f} MiB  (best of 3)")
-        print(f"policy evaluate --jobs {jobs} --format {fmt}:  {eval_s:7.2f} s   peak {eval_mb:6.0f} MiB")
-        print(f"tickets per second:        {n / eval_s:9,.0f}")
-        print(f"ratio evaluate / floor:    {eval_s / floor_s:7.2f}")
-        return eval_mb
+        print(f"tickets: {n:,} ({size:.0f} MiB JSON Lines)")
+        print(f"floor (orjson read+write):        {floor_s:7.2f} s   peak {floor_mb:6.0f} MiB  (best of 3)")
+        reference = None
+        for executor in executors:
+            for label, j, env in RUNS[executor]:
+                if j not in jobs:
+                    continue
+                times, mb, said = [], 0.0, ""
+                for _ in range(repeat):
+                    t, mb_run, said = run_child([policy, "evaluate", "--config", str(config), "--as-of", "2026-12-31T00:00",
+                                                "--format", fmt, "--jobs", str(j), "--quiet", "--debug",
+                                                "--output", str(out), str(tickets)], {"POLICY_EXECUTOR": env})
+                    times.append(t)
+                    mb = max(mb, mb_run)
+                eval_s = statistics.median(times)
+                digest = hashlib.sha256(out.read_bytes()).hexdigest()[:12]
+                same = "" if reference is None else ("  same bytes" if digest == reference else "  BYTES DIFFER")
+                reference = reference or digest
+                shown = f"median of {repeat}" if repeat > 1 else "1 run"
+                print(f"{label + ':':32} {eval_s:7.2f} s   peak {mb:6.0f} MiB  {n / eval_s:9,.0f}/s  "
+                      f"{eval_s / floor_s:6.2f}x floor  ({shown}; results {out.stat().st_size / 2**20:.0f} MiB{same})")
+                for line in said.splitlines():
+                    if "rows evaluated per ticket" in line or "stage" in line:
+                        print(f"    {line.removeprefix('policy: executor: ')}")
+                peaks[label] = mb
+    return peaks
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, action="append", help="tickets (default 200,000); give it twice to compare memory")
-    ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--jobs", type=int, action="append", help="--jobs / threads to run (default 1 and 2)")
+    ap.add_argument("--executor", choices=["per_ticket", "columnar", "both"], default="both",
+                    help="which executor to measure (default both; columnar needs polars)")
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each, the median reported (the gate takes 3)")
     ap.add_argument("--format", default="jsonl", choices=["jsonl", "json", "csv", "xlsx"], help="output format measured")
     args = ap.parse_args()
     sizes = args.n or [200_000]
+    executors = ("per_ticket", "columnar") if args.executor == "both" else (args.executor,)
     peaks = []
     for i, n in enumerate(sizes):
         if i:
             print()
-        peaks.append(measure(n, args.jobs, args.format))
+        peaks.append(measure(n, args.jobs or [1, 2], args.format, executors, args.repeat))
     if len(sizes) > 1:
-        print(f"\npeak memory {' → '.join(f'{n:,}: {mb:.0f} MiB' for n, mb in zip(sizes, peaks))}")
+        print()
+        for label in peaks[0]:
+            print(f"peak memory, {label}: " + " → ".join(f"{n:,}: {p[label]:.0f} MiB" for n, p in zip(sizes, peaks)))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ internal error, which is a bug (its traceback with ``--debug``).
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -118,7 +119,7 @@ class PolicyGroup(click.Group):
 
 @click.group(cls=PolicyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(_version(), "-V", "--version", prog_name="policy")
-@click.option("--debug", is_flag=True, help="On an internal error, print the traceback.")
+@click.option("--debug", is_flag=True, help="On an internal error, print the traceback; say which executor evaluates the tickets and why.")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """Complaint-assessment regulations as code.
@@ -336,6 +337,27 @@ def _with_progress(results, engine):
             yield r
 
 
+def _executor(engine, fmt: str, inputs: tuple[str, ...], explaining: bool, jobs: int, debug: bool):
+    """The columnar executor's plan for this run (core/columnar), said on stderr with --debug.
+
+    With it, ``--jobs`` is polars' number of threads: set before polars is first imported."""
+    from policy.core.columnar.executor import plan
+
+    chosen = plan(engine, fmt, inputs, explaining)
+    if debug:
+        for reason in chosen.reasons:
+            click.echo(f"policy: executor: {'columnar' if chosen else 'per ticket'}: {reason}", err=True)
+    if chosen:
+        os.environ.setdefault("POLARS_MAX_THREADS", str(jobs))
+    return chosen
+
+
+def _jsonl_rows(source: str, line_no: int, lines: list[bytes], columns):
+    from policy.cli.inputs import jsonl_rows
+
+    return jsonl_rows(lines, source, line_no, columns)
+
+
 AUTO_JOBS_BYTES = 32 * 2**20  # about 80,000 tickets: below it, starting workers costs more than it saves
 AUTO_JOBS_MAX = 8
 
@@ -483,7 +505,7 @@ def _signals_end_the_run():
               help="Add each result's trace (why each figure; see policy explain) to json/jsonl; runs in one process.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), metavar="FILE",
               help="Append one JSON line for this run: its run section, counts and the output's SHA-256 (a decision log).")
-@click.option("--debug", is_flag=True, help="On an internal error, print the traceback.")
+@click.option("--debug", is_flag=True, help="On an internal error, print the traceback; say which executor evaluates the tickets and why.")
 def evaluate(inputs, config_path, as_of, period, rosters, fmt, lang, encoding, summary_by, sheet, jobs, output, quiet,
              explain_all, log_path, debug) -> None:
     """Evaluate complaint records (CSV, JSON, JSON Lines, .xlsx/.xls/.ods; - reads JSON Lines from stdin).
@@ -550,6 +572,7 @@ def evaluate(inputs, config_path, as_of, period, rosters, fmt, lang, encoding, s
             _fail("--explain adds a trace to json or jsonl results; for one ticket as text: policy explain ID")
         engine.explaining, engine.explain_all, jobs = frozenset(), True, 1
     columns = readers.Columns({name: i.parser.by_header for name, i in engine.industries.items()})
+    executor = _executor(engine, fmt, inputs, explain_all, jobs, debug)
 
     notify = _notifier(quiet)
 
@@ -583,7 +606,14 @@ def evaluate(inputs, config_path, as_of, period, rosters, fmt, lang, encoding, s
         errors = []
         try:
             writer = outputs.WRITERS[fmt](out, engine.articles, presentation)
-            if jobs > 1:
+            if executor:
+                from policy.core.columnar import executor as columnar
+
+                batches = ((c.source, c.first_line, c.lines) for path in inputs
+                           for c in readers.read_chunks(path, columnar.BATCH, columns=columns, notify=notify))
+                results = columnar.evaluate(engine, batches, functools.partial(_jsonl_rows, columns=columns),
+                                            writer.render, fmt, executor.per_ticket)
+            elif jobs > 1:
                 from policy.cli import jobs as parallel
 
                 chunks = parallel.chunks_of(inputs, sheet=sheet, columns=columns, notify=notify)
@@ -612,6 +642,9 @@ def evaluate(inputs, config_path, as_of, period, rosters, fmt, lang, encoding, s
             if os.path.exists(target):
                 shutil.copymode(target, written)  # the old file's permissions, not the temp file's
             os.replace(written, target)
+    if debug and executor:
+        said = ", ".join(f"{why}: {n:,}" for why, n in executor.per_ticket.most_common()) or "none"
+        click.echo(f"policy: executor: rows evaluated per ticket: {said}", err=True)
     if errors and not quiet and output is not None:
         click.echo(f"policy: {len(errors)} of {plural(engine.records, 'record')} rejected; see {output}", err=True)
     if not quiet:

@@ -113,6 +113,9 @@ class Entry:
 
 
 Sums = list  # [count, amount_min, amount_max]: how the ledger keeps an Entry, cheaper to add to
+# Places the ledger's sums are kept to: a millionth of a yuan (or month, or point) is exact
+# for any sum of fen, and above the float error of summing a billion yuan in any order.
+AMOUNT_DECIMALS = 6
 
 
 class Ledger:
@@ -127,13 +130,18 @@ class Ledger:
 
     @staticmethod
     def _add(months: dict[Month, Sums], month: Month, count: int, amount_min: float, amount_max: float | None) -> None:
+        # Sums are kept to AMOUNT_DECIMALS places: a float sum depends on the order of its terms
+        # (333 × 1.1 is 366.30000000000007), and the order is the input's with one job, the
+        # workers' or the batches' with several. Kept on a grid far finer than a fen, every order
+        # gives the same figure, and an assessor reads 184.3, not 184.30000000000018.
         sums = months.get(month)
         if sums is None:
-            months[month] = [count, amount_min, amount_max]
+            months[month] = [count, round(amount_min, AMOUNT_DECIMALS),
+                             None if amount_max is None else round(amount_max, AMOUNT_DECIMALS)]
             return
         sums[0] += count
-        sums[1] += amount_min
-        sums[2] = None if sums[2] is None or amount_max is None else sums[2] + amount_max
+        sums[1] = round(sums[1] + amount_min, AMOUNT_DECIMALS)
+        sums[2] = None if sums[2] is None or amount_max is None else round(sums[2] + amount_max, AMOUNT_DECIMALS)
 
     def sums(self) -> dict[tuple, dict[Month, tuple[int, float, float | None]]]:
         """The sums as plain tuples, to send to another process (cheap to pickle)."""

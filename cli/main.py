@@ -343,12 +343,16 @@ def _executor(engine, fmt: str, inputs: tuple[str, ...], explaining: bool, jobs:
     With it, ``--jobs`` is polars' number of threads: set before polars is first imported."""
     from policy.core.columnar.executor import plan
 
+    if "polars" not in sys.modules:  # read once, when polars is first imported (by plan)
+        os.environ.setdefault("POLARS_MAX_THREADS", str(jobs))
     chosen = plan(engine, fmt, inputs, explaining)
     if debug:
         for reason in chosen.reasons:
             click.echo(f"policy: executor: {'columnar' if chosen else 'per ticket'}: {reason}", err=True)
-    if chosen:
-        os.environ.setdefault("POLARS_MAX_THREADS", str(jobs))
+        if chosen:
+            import polars
+
+            click.echo(f"policy: executor: polars {polars.__version__}, {plural(polars.thread_pool_size(), 'thread')}", err=True)
     return chosen
 
 
@@ -609,10 +613,10 @@ def evaluate(inputs, config_path, as_of, period, rosters, fmt, lang, encoding, s
             if executor:
                 from policy.core.columnar import executor as columnar
 
-                batches = ((c.source, c.first_line, c.lines) for path in inputs
-                           for c in readers.read_chunks(path, columnar.BATCH, columns=columns, notify=notify))
+                batches = (block for path in inputs for block in readers.jsonl_blocks(path, columnar.BATCH_BYTES))
                 results = columnar.evaluate(engine, batches, functools.partial(_jsonl_rows, columns=columns),
-                                            writer.render, fmt, executor.per_ticket)
+                                            readers.block_lines, writer.render, fmt, executor.per_ticket,
+                                            executor.seconds, jobs)
             elif jobs > 1:
                 from policy.cli import jobs as parallel
 
@@ -645,6 +649,8 @@ def evaluate(inputs, config_path, as_of, period, rosters, fmt, lang, encoding, s
     if debug and executor:
         said = ", ".join(f"{why}: {n:,}" for why, n in executor.per_ticket.most_common()) or "none"
         click.echo(f"policy: executor: rows evaluated per ticket: {said}", err=True)
+        stages = ", ".join(f"{stage} {s:.2f}" for stage, s in executor.seconds.items())
+        click.echo(f"policy: executor: seconds by stage: {stages}", err=True)
     if errors and not quiet and output is not None:
         click.echo(f"policy: {len(errors)} of {plural(engine.records, 'record')} rejected; see {output}", err=True)
     if not quiet:

@@ -73,11 +73,13 @@ class CalendarTable:
             return None, None, True
 
     def days(self, limit: Limit, dates: pl.Series | None = None) -> pl.DataFrame:
-        """(date, due, gap_year) for every covered date and every date of ``dates``."""
+        """(date, due, gap_year) for every date of ``dates`` and those asked before (without
+        ``dates``: every covered date)."""
         answers = self._answers.get(limit)
         fresh = answers is None
         if answers is None:
             answers = self._answers[limit] = {}
+        if fresh and dates is None:  # else only the dates the batches bring: a few hundred, not 20 years'
             for year in sorted(self.calendar.years):
                 day = date(year, 1, 1)
                 while day.year == year:

@@ -17,6 +17,7 @@ ticket, as it always did, and ``--debug`` says so.
 from __future__ import annotations
 
 import collections
+import concurrent.futures
 import importlib.util
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -27,7 +28,7 @@ from ..periods import AMOUNT_DECIMALS
 from ..pipeline import Engine, raw_id
 
 EXECUTOR_VARIABLE = "POLICY_EXECUTOR"  # per_ticket | columnar (tests and the benchmark); unset: auto
-BATCH = 50_000  # input lines a batch: memory is bounded by it, not by the input
+BATCH_BYTES = 16 * 2**20  # input bytes a batch (about 40,000 tickets): memory is bounded by it, not by the input
 
 
 class Plan:
@@ -37,6 +38,7 @@ class Plan:
         self.columnar = columnar
         self.reasons = reasons
         self.per_ticket: collections.Counter[str] = collections.Counter()  # rows that went per ticket, by why
+        self.seconds: collections.Counter[str] = collections.Counter()  # seconds by stage, summed over batches
 
     def __bool__(self) -> bool:
         return self.columnar
@@ -113,20 +115,29 @@ def _zone(engine: Engine) -> str:
 
 def evaluate(
     engine: Engine,
-    batches: Iterable[tuple[str, int, list[bytes]]],
+    batches: Iterable[tuple[str, int, bytes]],
     per_ticket_rows: Callable[[str, int, list[bytes]], Iterable[tuple[str, int, Any]]],
+    lines_of: Callable[[bytes], list[bytes]],
     render: Callable[[Result], bytes],
     form: str = "jsonl",
     per_ticket_count: collections.Counter | None = None,
+    seconds: collections.Counter | None = None,
+    workers: int = 2,
 ) -> Iterator[list[bytes] | Result | RecordError]:
     """Like ``engine.evaluate(rows)`` for JSON Lines ``batches`` of (source, first line number,
-    lines); yields lists of rendered results (as the ``--jobs`` workers do) and RecordErrors.
+    bytes of whole lines); yields lists of rendered results (as the ``--jobs`` workers do) and
+    RecordErrors.
 
     ``per_ticket_rows(source, line_no, [line])`` reads one line as the per-ticket reader does
-    (the row, a FieldError, or nothing for a blank line); ``render`` is the writer's own
-    rendering of a per-ticket Result (``form``: jsonl or json), so both kinds of rows come out
-    in one form; ``per_ticket_count`` counts the rows that went per ticket, by why.
+    (the row, a FieldError, or nothing for a blank line), ``lines_of(batch)`` splits a batch
+    into those lines; ``render`` is the writer's own rendering of a per-ticket Result
+    (``form``: jsonl or json), so both kinds of rows come out in one form; ``per_ticket_count``
+    counts the rows that went per ticket, by why, and ``seconds`` the time of each stage
+    (read, rules, document, per ticket; writing is the writer's, after each batch is yielded);
+    ``workers``: threads that read and run the rules beside this one (``--jobs``; 1: one core's worth).
     """
+    import time
+
     import polars as pl
 
     from .calendar import CalendarTable
@@ -135,88 +146,172 @@ def evaluate(
     from .read import read_jsonl
 
     count = per_ticket_count if per_ticket_count is not None else collections.Counter()
+    seconds = seconds if seconds is not None else collections.Counter()
+    clock = time.perf_counter
     (industry,) = engine.industries.values()  # plan() lets one industry through
     table = CalendarTable(engine.calendar, _zone(engine))
     hook_guards = guards(industry)
-    ledger, articles, name = industry.ledger, engine.articles, industry.name
-    for source, first_line, lines in batches:
-        frame = read_jsonl(lines, industry.parser, first_line)
-        rows = frame.get_column("_row").to_list()
-        doubt = frame.get_column("_doubt").to_list()
-        ids = frame.get_column("_raw_id").to_list()
-        # A doubtful row is read by the per-ticket reader, here already: its id is the one that
-        # reader gives (none for a row it refuses, two keys of one field say), as without polars.
-        read: dict[int, list] = {}
-        for i, row in enumerate(rows):
-            if doubt[i]:
-                read[row] = list(per_ticket_rows(source, row, [lines[row - first_line]]))
-                ids[i] = next((None if isinstance(raw, BaseException) else raw_id(raw) for _, _, raw in read[row]), None)
-        repeated = engine.ids.repeated(ids)
-        if any(repeated):
-            frame = frame.with_columns(_doubt=pl.col("_doubt") | pl.Series(repeated, dtype=pl.Boolean))
+    ledger, articles, name, parser = industry.ledger, engine.articles, industry.name, industry.parser
+    totals = None  # the tallies' sums per key and month so far (bounded by keys × months, not tickets)
+
+    def read(batch: tuple[str, int, bytes]) -> tuple[Any, float]:
+        started = clock()
+        return read_jsonl(batch[2], parser, batch[1]), clock() - started
+
+    def answer(frame: Any) -> tuple[Any, Any, bytes | None, float, float]:
+        """The rules and the documents of a batch; its text when every row was answered."""
+        started = clock()
         frames = compile_batch(frame, industry.declared, industry.params, table, engine.as_of, hook_guards)
-        tickets = frames.tickets
-        documents = documents_of(tickets, frames.deadlines, frames.consequences, articles, name, form)
-        answered = documents.height
-        if answered:
-            ledger.merge(_sums(frames.tallies))
-            unknown = tickets.filter(~pl.col("_per_ticket")).get_column("unknown_deadline").sum()
-            engine.add_counts((answered, answered, 0, int(unknown or 0)))
-        if answered == len(rows):  # the common batch: one text, no Python per ticket
-            yield [_joined(documents.get_column("document"), form)]
-            continue
-        per_ticket = dict(zip(tickets.get_column("_row").to_list(), tickets.get_column("_per_ticket").to_list()))
-        texts = dict(zip(documents.get_column("_row").to_list(), documents.get_column("document").to_list()))
-        out: list[bytes] = []
-        errors: list[RecordError] = []
-        run: list[str] = []
-        for i, row in enumerate(rows):
-            text = texts.get(row)
-            if text is not None:
-                run.append(text)
+        middle = clock()
+        documents = documents_of(frames.tickets, frames.deadlines, frames.consequences, articles, name, form)
+        text = _joined(documents, form) if documents.height == frame.height and documents.height else None
+        return frames, documents, text, middle - started, clock() - middle
+
+    # Three stages overlap, each batch in input order: a pool thread reads the next batch, the
+    # other runs the rules of this one, while this thread checks ids, evaluates per ticket the
+    # rows the columns leave, and hands the previous batch to the writer. polars releases the
+    # GIL while it works. One batch's rules at a time: the calendar table is not shared.
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(2, workers)), thread_name_prefix="policy-columnar")
+    batches = iter(batches)
+    reading: collections.deque = collections.deque()
+
+    def read_ahead() -> None:
+        batch = next(batches, None)
+        if batch is not None:
+            reading.append((batch, pool.submit(read, batch)))
+
+    try:
+        read_ahead()
+        answering = None  # (batch, frame, what prepare found, the rules' future)
+        while reading or answering is not None:
+            answered_batch = None
+            if answering is not None:
+                answered_batch = (*answering[:3], answering[3].result())
+            if reading:
+                batch, future = reading.popleft()
+                frame, took = future.result()
+                seconds["read"] += took
+                read_ahead()
+                frame, found = _prepare(engine, batch, frame, per_ticket_rows, lines_of)
+                answering = (batch, frame, found, pool.submit(answer, frame))
+            else:
+                answering = None
+            if answered_batch is None:
                 continue
-            if not per_ticket.get(row):
-                raise AssertionError(f"{source}:{row}: neither executor evaluated this row")
-            if run:
-                out.append(_joined(run, form))
-                run = []
-            count["a value the reader is not sure of" if doubt[i] else "a repeated id" if repeated[i]
-                  else "a hook's guard or an error to word"] += 1
-            for raw_row in read.get(row) or per_ticket_rows(source, row, [lines[row - first_line]]):
-                for r in engine.evaluate_chunk([raw_row], [repeated[i]]):
-                    if isinstance(r, RecordError):
-                        errors.append(r)
-                    else:
-                        out.append(render(r))
-        if run:
-            out.append(_joined(run, form))
-        yield out
-        yield from errors
+            (source, first_line, data), frame, (repeated, read_rows, lines), result = answered_batch
+            frames, documents, text, rules_took, document_took = result
+            seconds["rules"] += rules_took
+            seconds["document"] += document_took
+            started = clock()
+            tickets = frames.tickets
+            answered = documents.height
+            if answered:
+                totals = _totals(frames.tallies, totals)
+                unknown = tickets.filter(~pl.col("_per_ticket")).get_column("unknown_deadline").sum()
+                engine.add_counts((answered, answered, 0, int(unknown or 0)))
+            if text is not None:  # the common batch: one text, no Python per ticket
+                seconds["ledger"] += clock() - started
+                yield [text]
+                continue
+            if not frame.height:
+                continue
+            if not lines:
+                lines = lines_of(data)
+            rows = frame.get_column("_row").to_list()
+            doubt = frame.get_column("_doubt").to_list()
+            per_ticket = dict(zip(tickets.get_column("_row").to_list(), tickets.get_column("_per_ticket").to_list()))
+            answered_rows = documents.get_column("_row").to_list()
+            out: list[bytes] = []
+            errors: list[RecordError] = []
+            start = done = 0  # documents[start:done]: answered, not yet written
+            for i, row in enumerate(rows):
+                if done < answered and answered_rows[done] == row:
+                    done += 1
+                    continue
+                if not per_ticket.get(row):
+                    raise AssertionError(f"{source}:{row}: neither executor evaluated this row")
+                if done > start:
+                    out.append(_joined(documents.slice(start, done - start), form))
+                    start = done
+                count["a repeated id" if repeated[i] else "a value the reader is not sure of" if doubt[i]
+                      else "a hook's guard or an error to word"] += 1
+                for raw_row in read_rows.get(row) or per_ticket_rows(source, row, [lines[row - first_line]]):
+                    for r in engine.evaluate_chunk([raw_row], [repeated[i]]):
+                        if isinstance(r, RecordError):
+                            errors.append(r)
+                        else:
+                            out.append(render(r))
+            if done > start:
+                out.append(_joined(documents.slice(start, done - start), form))
+            seconds["per ticket"] += clock() - started
+            yield out
+            yield from errors
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    if totals is not None:  # before the period rules read the ledger: the generator is spent first
+        ledger.merge(_sums(totals))
+
+
+def _prepare(engine: Engine, batch: tuple[str, int, bytes], frame: Any, per_ticket_rows: Callable,
+             lines_of: Callable) -> tuple[Any, tuple[list[bool], dict[int, list], list[bytes]]]:
+    """The batch's ids checked against every earlier one, in input order: a repeated id, like a
+    row the reader doubts, goes per ticket (``_doubt``). A doubtful row is read by the per-ticket
+    reader here already: its id is the one that reader gives (none for a row it refuses, two
+    keys of one field say), as without polars."""
+    import polars as pl
+
+    source, first_line, data = batch
+    doubtful = frame.filter(pl.col("_doubt")).get_column("_row").to_list()
+    ids = frame.get_column("_raw_id").to_list()
+    lines = lines_of(data) if doubtful else []
+    read: dict[int, list] = {}
+    if doubtful:
+        place = dict(zip(frame.get_column("_row").to_list(), range(frame.height)))
+        for row in doubtful:
+            read[row] = list(per_ticket_rows(source, row, [lines[row - first_line]]))
+            ids[place[row]] = next((None if isinstance(raw, BaseException) else raw_id(raw)
+                                    for _, _, raw in read[row]), None)
+    repeated = engine.ids.repeated(ids)
+    if any(repeated):
+        frame = frame.with_columns(_doubt=pl.col("_doubt") | pl.Series(repeated, dtype=pl.Boolean))
+    return frame, (repeated, read, lines)
 
 
 def _joined(documents: Any, form: str) -> bytes:
     """Documents as the writer's ``emit_many`` takes one rendered result: jsonl, each with its
-    line break; json, each after a line break, the writer joining results with commas."""
+    line break; json, each after a line break, the writer joining results with commas. Joined
+    by polars (its CSV writer, no quoting: a document holds no line break), not per ticket."""
+    import io
+
+    buffer = io.BytesIO()
+    documents.select("document").write_csv(buffer, include_header=False, quote_style="never")
+    text = buffer.getvalue()
     if form == "jsonl":
-        return ("\n".join(documents) + "\n").encode()
-    return ("\n" + ",\n".join(documents)).encode()
+        return text
+    return b"\n" + text[:-1].replace(b"\n", b",\n")
 
 
-def _sums(tallies: Any) -> dict[tuple, dict[tuple[int, int], tuple[int, float, float | None]]]:
-    """The batch's tallies as :meth:`Ledger.sums` gives them: per key and month, the count, the
-    sum of the least amounts and of the most (None when one of them has no upper bound)."""
+def _totals(tallies: Any, totals: Any) -> Any:
+    """The batch's tallies added to the sums so far: per key and month, the count, the sum of
+    the least amounts and of the most (null when one of them has no upper bound), each amount
+    on the ledger's grid as ``Ledger.add`` puts it (core/periods.py)."""
     import polars as pl
 
     if tallies.height == 0:
-        return {}
-    grouped = tallies.group_by("key", year=pl.col("on").dt.year(), month=pl.col("on").dt.month(),
-                               maintain_order=True).agg(
-        # Each amount on the ledger's grid first, as Ledger.add puts it (core/periods.py).
-        count=pl.len(), amount_min=pl.col("amount_min").round(AMOUNT_DECIMALS).sum(),
-        amount_max=pl.when(pl.col("amount_max").null_count() == 0)
-        .then(pl.col("amount_max").round(AMOUNT_DECIMALS).sum()),
+        return totals
+    grid = AMOUNT_DECIMALS
+    batch = tallies.select("key", year=pl.col("on").dt.year(), month=pl.col("on").dt.month(), count=pl.lit(1, pl.Int64),
+                           amount_min=pl.col("amount_min").round(grid), amount_max=pl.col("amount_max").round(grid))
+    both = batch if totals is None else pl.concat([totals, batch])
+    return both.group_by("key", "year", "month", maintain_order=True).agg(
+        count=pl.col("count").sum(), amount_min=pl.col("amount_min").sum().round(grid),
+        amount_max=pl.when(pl.col("amount_max").null_count() == 0).then(pl.col("amount_max").sum().round(grid)),
     )
+
+
+def _sums(totals: Any) -> dict[tuple, dict[tuple[int, int], tuple[int, float, float | None]]]:
+    """The sums as :meth:`Ledger.sums` gives them, for ``Ledger.merge``."""
     out: dict[tuple, dict] = {}
-    for key, year, month, n, low, high in grouped.iter_rows():
+    for key, year, month, n, low, high in totals.iter_rows():
         out.setdefault(tuple(key), {})[(year, month)] = (n, low, high)
     return out

@@ -467,11 +467,25 @@ def evaluate(config: str, inputs: Iterable[str | Path], *options: str, stdin: by
     crash = None
     if r.exception is not None and not isinstance(r.exception, SystemExit):
         crash = f"{type(r.exception).__name__}: {str(r.exception)[:300]}"
+    elif any(str(p).endswith(".jsonl") for p in inputs) and stdin is None:
+        crash = _executors_differ(args, r)
     try:
         document = json.loads(r.stdout_bytes) if r.stdout_bytes else None
     except ValueError:
         document = None
     return Run(r.exit_code, r.stdout_bytes, r.stderr, crash, document)
+
+
+def _executors_differ(args: list[str], columnar: Any) -> str | None:
+    """One truth (issue 15): JSON Lines runs through the columnar executor when it can
+    (core/columnar); the same run per ticket must give the same bytes and exit status."""
+    r = CliRunner(env={"POLICY_EXECUTOR": "per_ticket"}).invoke(cli, args)
+    if (r.exit_code, r.stdout_bytes) == (columnar.exit_code, columnar.stdout_bytes):
+        return None
+    for i, (a, b) in enumerate(zip(r.stdout_bytes.splitlines(), columnar.stdout_bytes.splitlines()), 1):
+        if a != b:
+            return f"the executors differ at line {i}: per ticket {a[:300]!r}, columnar {b[:300]!r}"
+    return f"the executors differ: exit {r.exit_code} per ticket, {columnar.exit_code} columnar, or the length of the output"
 
 
 class Violations(AssertionError):

@@ -279,16 +279,10 @@ def _prepare(engine: Engine, batch: tuple[str, int, bytes], frame: Any, per_tick
 
 def _joined(documents: Any, form: str) -> bytes:
     """Documents as the writer's ``emit_many`` takes one rendered result: jsonl, each with its
-    line break; json, each after a line break, the writer joining results with commas. Joined
-    by polars (its CSV writer, no quoting: a document holds no line break), not per ticket."""
-    import io
-
-    buffer = io.BytesIO()
-    documents.select("document").write_csv(buffer, include_header=False, quote_style="never")
-    text = buffer.getvalue()
-    if form == "jsonl":
-        return text
-    return b"\n" + text[:-1].replace(b"\n", b",\n")
+    line break; json, each after a line break, the writer joining results with commas. The
+    documents (:class:`.document.Documents`, of this form) write them, not per ticket."""
+    assert documents.form == form, (documents.form, form)
+    return documents.joined()
 
 
 def _totals(tallies: Any, totals: Any) -> Any:

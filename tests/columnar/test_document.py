@@ -165,3 +165,44 @@ def test_many_generated_tickets(tmp_path):
         results.append(Result(f"PS-{i:07d}", "power_supply", Classification(True, "service_attitude", "general", ("P1-9",)),
                               deadlines, Appeal(), consequences))
     assert columnar_lines(results, ARTICLES) == per_ticket_lines(results, ARTICLES)
+
+
+def timed_results(zone=ZONE, years=(2026,)):
+    """Whole-second times (the day and clock tables' case): nulls, midnight, the last second
+    of a day, before 1970, in every year of ``years``, in summer and in winter."""
+    out = []
+    for i, year in enumerate(years):
+        for month in (1, 7):
+            due = datetime(year, month, 1 + i % 28, 23, 59, 59, tzinfo=zone)
+            deadlines = [Deadline("P1-14", "dispatch", due, due + timedelta(seconds=1), "met", "1 hour"),
+                         Deadline("P1-17", "return", None, None, "unknown", "4 working days", reason="year"),
+                         Deadline("P1-14", "dispatch", datetime(year, month, 2, tzinfo=zone), None, "open", "1 day")]
+            out.append(Result(f"T-{year}-{month}", "power_supply", Classification(True), deadlines, Appeal(), []))
+    return out
+
+
+@pytest.mark.parametrize("zone, years", [
+    (ZONE, (2026,)),  # one offset, a few days: the tables
+    (ZONE, (1969, 1970)),  # before 1970
+    (ZONE, (1960, 2099)),  # days far apart: formatted per time
+    (ZoneInfo("Europe/Berlin"), (2026,)),  # two offsets in a column: formatted per time
+    (ZoneInfo("Asia/Kathmandu"), (2026,)),  # +05:45
+])
+def test_times_are_written_as_orjson_writes_them_from_the_tables_or_not(zone, years):
+    results = timed_results(zone, years)
+    tickets, deadlines, consequences = frames_of(results, zone=zone.key)
+    assert jsonl_bytes(tickets, deadlines, consequences, ARTICLES, "power_supply") == b"".join(
+        per_ticket_lines(results, ARTICLES))
+
+
+@pytest.mark.parametrize("form, writer", [("jsonl", JsonLinesWriter), ("json", JsonWriter)])
+def test_a_slice_of_the_documents_is_what_the_writer_takes_for_those_results(form, writer):
+    results = built_results() + example_results()[0][:5]
+    articles = {**ARTICLES, **example_results()[1]}
+    documents = render(*frames_of(results), articles, "power_supply", form=form)
+    want = per_ticket_lines(results, articles, writer)
+    glue = b"" if form == "jsonl" else b","  # what emit_many puts between rendered results
+    for start, length in [(0, len(results)), (0, 1), (1, 3), (len(results) - 1, 1), (4, len(results))]:
+        part = documents.slice(start, length)
+        assert part.get_column("_row").to_list() == list(range(start + 1, min(start + length, len(results)) + 1))
+        assert part.joined() == glue.join(want[start:start + length])

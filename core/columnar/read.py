@@ -15,9 +15,10 @@ The frame has one row per non-blank input line (blank lines are no records, as i
   (or the field's default).
 
 How a row is known to be read exactly: polars reads every key with a type that keeps only the
-JSON values this module reads the parser's way (text, times, choices and names: JSON strings;
+JSON values this module reads the parser's way (text, choices and names: JSON strings;
 yes/no and numbers: strings, numbers and booleans, written as text); any other value reads as
-null. The keys of each line are counted in its text, and a line whose count differs from its
+null. Times read every value as text, and only a JSON string can have a time's shape: any
+other value is doubtful as a cell that does not parse. The keys of each line are counted in its text, and a line whose count differs from its
 cells read is doubtful: that catches a value of another type, an explicit ``null``, a nested
 object, a key given twice (orjson keeps the last, polars the first) and a key not in the
 batch's schema. The same count also meets, on purpose, every escaped control character and
@@ -56,7 +57,10 @@ _NAME_SEPARATORS = r"\s*[;；、,，]\s*"  # core.records.NAME_SEPARATORS; Rust'
 _SAMPLE = 256  # lines whose keys make the schema: the first ones, and one in every _STRIDE
 _STRIDE = 251
 # How each kind's key is read by polars (ignore_errors: a value of another JSON type is null).
-_READ_AS = {"time": pl.Binary, "text": pl.Binary, "choice": pl.Binary, "names": pl.Binary,
+# A time's key may read every JSON value as text (cheaper than Binary): a number, a yes/no, a list
+# or an object written as text never has the shape of _NAIVE or _OFFSET (digits and dashes, then a
+# colon), so such a cell is given and unread, hence doubtful, as a null cell with its key counted is.
+_READ_AS = {"time": pl.String, "text": pl.Binary, "choice": pl.Binary, "names": pl.Binary,
             "bool": pl.String, "number": pl.String}
 _BOOL_WORDS = {**{w: True for w in TRUE}, **{w: False for w in FALSE}}
 
@@ -80,8 +84,11 @@ def read_jsonl(lines: bytes | Sequence[bytes], parser: RecordParser, first_line:
         data = None
     frame = pl.DataFrame({"line": texts}).with_row_index("_row", offset=first_line)
     frame = frame.with_columns(pl.col("_row").cast(pl.Int64))
-    blank = frame.get_column("line").str.strip_chars(" \t\r\n\x0b\x0c").fill_null("") == ""
-    if blank.any():
+    line = frame.get_column("line")
+    # A line opening with { is not blank; only when some line does not is each one stripped.
+    blank = None if line.str.starts_with("{").fill_null(False).all() \
+        else line.str.strip_chars(" \t\r\n\x0b\x0c").fill_null("") == ""
+    if blank is not None and blank.any():
         frame = frame.filter(~blank)
         data = None
     if frame.height == 0:  # nothing but blank lines
@@ -227,13 +234,17 @@ def _typed(cells: pl.DataFrame, parser: RecordParser, by_key: dict[str, Field | 
         if f is not None:
             keys_of.setdefault(f.name, []).append(k)
     height = cells.height
+    # The fields no key gives (most of an industry's, in a usual file), made in one operation.
+    absent = [f for f in parser.fields.values() if f.name not in keys_of]
+    defaults = pl.select(*(pl.repeat(f.default, height, dtype=_dtype(f, zone)).alias(f.name) for f in absent)) \
+        if absent else None
 
     def field(f: Field) -> tuple[pl.Series, pl.Series | None]:
         keys = keys_of.get(f.name, [])
         dtype = _dtype(f, zone)
         if not keys:
-            value = pl.repeat(f.default, height, dtype=dtype, eager=True)
-            return value.alias(f.name), (value.is_null() if f.required else None)
+            value = defaults.get_column(f.name)
+            return value, (value.is_null() if f.required else None)
         doubts = []
         if len(keys) > 1:  # two keys of one field in a row: the CLI's key check refuses it
             raw = cells.select(pl.coalesce([pl.col(k) for k in keys])).to_series()
@@ -266,9 +277,32 @@ def _dtype(f: Field, zone: str) -> pl.DataType:
             "names": pl.List(pl.String), "number": pl.Float64}[f.kind]
 
 
+# Kinds whose cells hold few distinct values (codes, yes/no, names of people): each distinct cell
+# is read once, and the rows take its reading by index.
+_ON_DISTINCT = {"choice", "bool", "names"}
+
+
 def _read(f: Field, raw: pl.Series, zone: str) -> tuple[pl.Series, pl.Series | None]:
     """(the typed value, the rows to doubt) of one field's cells."""
     text = raw.cast(pl.String) if _READ_AS[f.kind] == pl.Binary else raw
+    if f.kind in _ON_DISTINCT:
+        distinct = text.unique().drop_nulls()
+        if len(distinct) < len(text) // 2:
+            # An Enum of this batch's distinct cells numbers each row's cell; a null cell has no
+            # number, reads as null and is no doubt (the cell-by-cell reading says the same).
+            index = text.cast(pl.Enum(distinct)).to_physical()
+            value, bad = _read_cells_of(f, distinct, zone)
+            return value.gather(index), (None if bad is None else bad.gather(index).fill_null(False))
+    return _read_cells_of(f, text, zone)
+
+
+def _read_cells_of(f: Field, text: pl.Series, zone: str) -> tuple[pl.Series, pl.Series | None]:
+    """(the typed value, the rows to doubt) of cells as text."""
+    if f.kind == "time":
+        # The usual batch: every cell has the plain shape (all() skips the null ones), so none is
+        # blank, none needs stripping, none has an offset.
+        if text.str.contains(_NAIVE).all():
+            return _time(text, text.is_not_null(), zone, plain=True)
     stripped = text.str.strip_chars()
     stripped = stripped.set(stripped == "", None)  # a blank cell is no value, as the parser reads it
     given = stripped.is_not_null()
@@ -297,14 +331,16 @@ def _read(f: Field, raw: pl.Series, zone: str) -> tuple[pl.Series, pl.Series | N
     raise ValueError(f"unknown field kind {kind!r}")
 
 
-def _time(text: pl.Series, given: pl.Series, zone: str) -> tuple[pl.Series, pl.Series]:
-    naive = text.str.contains(_NAIVE).fill_null(False)
-    wall = _wall(text.set(~naive, None))
+def _time(text: pl.Series, given: pl.Series, zone: str, plain: bool = False) -> tuple[pl.Series, pl.Series]:
+    """(the time, the rows to doubt) of stripped cells; ``plain``: every cell given has the shape of
+    _NAIVE."""
+    naive = given if plain else text.str.contains(_NAIVE).fill_null(False)
+    wall = _wall(text if plain else text.set(~naive, None))
     # Years 1 and 9999 go per ticket: a limit counted from them overflows there (pipeline.py).
     edge = ((wall < datetime(2, 1, 1)) | (wall >= datetime(9999, 1, 1))).fill_null(False)
     local = wall.dt.replace_time_zone(zone, ambiguous="earliest", non_existent="null")
-    unread = given & ~naive
-    if unread.any() and text.filter(unread).str.contains(_OFFSET).any():
+    unread = None if plain else given & ~naive
+    if unread is not None and unread.any() and text.filter(unread).str.contains(_OFFSET).any():
         # An offset other than the zone's at that instant stays in the per-ticket result (the
         # document writes it): doubtful. The zone's own offset reads as a naive time does.
         aware = text.str.contains(_OFFSET).fill_null(False)
@@ -348,20 +384,20 @@ def _wall(text: pl.Series) -> pl.Series:
 def _raw_ids(out: pl.DataFrame, frame: pl.DataFrame, parser: RecordParser) -> pl.Series:
     """``raw_id`` of every row: the id read, and for a doubtful row the id the per-ticket path
     reports (read again with orjson, its keys named as the CLI's key check names them)."""
-    ids = out.get_column("id").to_list()
-    doubt = out.get_column("_doubt").to_list()
-    if any(doubt):
-        texts = frame.get_column("line").to_list()
-        for i, d in enumerate(doubt):
-            if d:
-                try:
-                    item = orjson.loads(texts[i])
-                except orjson.JSONDecodeError:
-                    ids[i] = None
-                    continue
-                ids[i] = raw_id({_declared_header(parser, k): v for k, v in item.items()}) \
-                    if isinstance(item, dict) else None
-    return pl.Series("_raw_id", ids, dtype=pl.String)
+    ids = out.get_column("id").alias("_raw_id")
+    doubtful = out.get_column("_doubt").arg_true()
+    if not len(doubtful):
+        return ids
+    again = []
+    for text in frame.get_column("line").gather(doubtful).to_list():
+        try:
+            item = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            again.append(None)
+            continue
+        again.append(raw_id({_declared_header(parser, k): v for k, v in item.items()})
+                     if isinstance(item, dict) else None)
+    return ids.scatter(doubtful, pl.Series(again, dtype=pl.String))
 
 
 def _declared_header(parser: RecordParser, key: str) -> str:

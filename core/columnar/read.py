@@ -18,11 +18,12 @@ How a row is known to be read exactly: polars reads every key with a type that k
 JSON values this module reads the parser's way (text, choices and names: JSON strings;
 yes/no and numbers: strings, numbers and booleans, written as text); any other value reads as
 null. Times read every value as text, and only a JSON string can have a time's shape: any
-other value is doubtful as a cell that does not parse. The keys of each line are counted in its text, and a line whose count differs from its
-cells read is doubtful: that catches a value of another type, an explicit ``null``, a nested
-object, a key given twice (orjson keeps the last, polars the first) and a key not in the
-batch's schema. The same count also meets, on purpose, every escaped control character and
-every escaped surrogate, so a line holding one counts one too many and is doubtful too.
+other value is doubtful as a cell that does not parse. The keys of each line are counted in
+its text, and a line whose count differs from its cells read is doubtful: that catches a
+value of another type, an explicit ``null``, a nested object, a key given twice (orjson keeps
+the last, polars the first) and a key not in the batch's schema. The same count also meets, on
+purpose, every escaped control character and every escaped surrogate, so a line holding one
+counts one too many and is doubtful too.
 """
 
 from __future__ import annotations
@@ -100,18 +101,22 @@ def read_jsonl(lines: bytes | Sequence[bytes], parser: RecordParser, first_line:
     by_key = {k: _field_of(parser, k) for k in keys}
     schema = {k: (_READ_AS[f.kind] if f is not None else pl.String) for k, f in by_key.items()}
     cells, unreadable = _read_cells(data, lines_text, schema)
-    counted = _count_keys(lines_text)
+    counted = _count_keys(lines_text, data)
     present = pl.sum_horizontal([pl.col(k).is_not_null() for k in schema]) if schema else pl.lit(0)
     cells = cells.with_columns(
         _row=frame.get_column("_row"),
-        _doubt=unreadable | (counted != cells.select(present.cast(pl.UInt32)).to_series()) | _nested_lists(lines_text),
+        _doubt=unreadable | (counted != cells.select(present.cast(pl.UInt32)).to_series())
+        | _nested_lists(lines_text, data),
     )
     return _typed(cells, parser, by_key, frame)
 
 
-def _nested_lists(lines: pl.Series) -> pl.Series:
+def _nested_lists(lines: pl.Series, data: bytes | None) -> pl.Series:
     """Lines with a list inside a list: how deep orjson and polars may nest them need not agree
-    (an object inside holds keys, which the count already meets)."""
+    (an object inside holds keys, which the count already meets). ``data``: the bytes the lines
+    are (None: not known); without a [ in them, no line is searched."""
+    if data is not None and b"[" not in data:
+        return pl.repeat(False, len(lines), eager=True)
     lists = lines.str.contains("[", literal=True)
     if not lists.any():
         return lists
@@ -151,14 +156,22 @@ def _texts(lines: list[bytes]) -> pl.Series:
     return pl.Series("line", out, dtype=pl.String)
 
 
-def _count_keys(lines: pl.Series) -> pl.Series:
+def _count_keys(lines: pl.Series, data: bytes | None) -> pl.Series:
     """What :data:`_KEYS_AND_DOUBTS` counts in each line. Most lines hold no backslash, no
     space or tab after a quote and none of the raw characters it meets: their keys are their
-    \": pairs, counted by a plain search; the others are counted by the regular expression."""
+    \": pairs, counted by a plain search; the others are counted by the regular expression.
+    ``data``: the bytes the lines are (None: not known)."""
     counted = lines.str.count_matches('":', literal=True)
-    careful = (lines.str.contains("\\", literal=True) | lines.str.contains('" ', literal=True)
-               | lines.str.contains('"\t', literal=True) | lines.str.contains("\x7f", literal=True)
-               | lines.str.contains("\u180e", literal=True) | lines.cast(pl.Binary).bin.contains(b"\xc2"))
+    careful = lines.str.contains('" ', literal=True)
+    # A byte the whole batch lacks is in none of its lines: that line-by-line search is skipped
+    # (one byte is found at memchr's speed; U+180E begins with \xe1, U+0080-U+00BF with \xc2).
+    for byte, search in ((b"\\", lambda: lines.str.contains("\\", literal=True)),
+                         (b"\t", lambda: lines.str.contains('"\t', literal=True)),
+                         (b"\x7f", lambda: lines.str.contains("\x7f", literal=True)),
+                         (b"\xe1", lambda: lines.str.contains("\u180e", literal=True)),
+                         (b"\xc2", lambda: lines.cast(pl.Binary).bin.contains(b"\xc2"))):
+        if data is None or byte in data:
+            careful = careful | search()
     if careful.any():
         exact = lines.filter(careful).str.count_matches(_KEYS_AND_DOUBTS)
         counted = counted.scatter(careful.arg_true(), exact)
@@ -292,7 +305,9 @@ def _read(f: Field, raw: pl.Series, zone: str) -> tuple[pl.Series, pl.Series | N
             # number, reads as null and is no doubt (the cell-by-cell reading says the same).
             index = text.cast(pl.Enum(distinct)).to_physical()
             value, bad = _read_cells_of(f, distinct, zone)
-            return value.gather(index), (None if bad is None else bad.gather(index).fill_null(False))
+            if bad is None or not bad.any():
+                return value.gather(index), None
+            return value.gather(index), bad.gather(index).fill_null(False)
     return _read_cells_of(f, text, zone)
 
 
@@ -348,7 +363,7 @@ def _time(text: pl.Series, given: pl.Series, zone: str, plain: bool = False) -> 
         wall_text = offset_text.str.slice(0, offset_text.str.len_chars() - 6)
         own_wall = _wall(wall_text)
         instant = (_with_seconds(wall_text) + offset_text.str.slice(-6)).str.to_datetime(
-            "%Y-%m-%d %H:%M:%S%.f%:z", time_unit="us", strict=False).dt.convert_time_zone(zone)
+            "%Y-%m-%d %H:%M:%S%.f%:z", time_unit="us", strict=False, cache=False).dt.convert_time_zone(zone)
         same = (instant.dt.replace_time_zone(None) == own_wall).fill_null(False)
         local = local.zip_with(naive, instant.set(~same, None))
         edge = edge | ((own_wall < datetime(2, 1, 1)) | (own_wall >= datetime(9999, 1, 1))).fill_null(False)
@@ -363,6 +378,7 @@ def _with_seconds(text: pl.Series) -> pl.Series:
 
 
 # The shapes _NAIVE admits, tried in this order: the first on every time, the others on the rest.
+# (cache=False: polars' cache of distinct texts costs as much as the parse, and times seldom repeat.)
 _FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 
 
@@ -371,13 +387,13 @@ def _wall(text: pl.Series) -> pl.Series:
     out = None
     left = text
     for fmt in _FORMATS:
-        parsed = left.str.to_datetime(fmt, time_unit="us", strict=False)
+        parsed = left.str.to_datetime(fmt, time_unit="us", strict=False, cache=False)
         out = parsed if out is None else out.zip_with(out.is_not_null(), parsed)
         missing = left.is_not_null() & out.is_null()
         if not missing.any():
             return out
         left = left.set(~missing, None)
-    fractions = _with_seconds(left).str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us", strict=False)
+    fractions = _with_seconds(left).str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us", strict=False, cache=False)
     return out.zip_with(out.is_not_null(), fractions)
 
 

@@ -14,14 +14,15 @@ The frame has one row per non-blank input line (blank lines are no records, as i
   text -> String (stripped), names -> List(String), number -> Float64; absent or blank -> null
   (or the field's default).
 
-How a row is known to be read exactly: polars reads every key with a type that keeps only the
-JSON values this module reads the parser's way (text, choices and names: JSON strings;
-yes/no and numbers: strings, numbers and booleans, written as text); any other value reads as
-null. Times read every value as text, and only a JSON string can have a time's shape: any
-other value is doubtful as a cell that does not parse. The keys of each line are counted in
-its text, and a line whose count differs from its cells read is doubtful: that catches a
-value of another type, an explicit ``null``, a nested object, a key given twice (orjson keeps
-the last, polars the first) and a key not in the batch's schema. The same count also meets, on
+How a row is known to be read exactly: polars reads every key as text (a number, a yes/no, a
+list or an object written as JSON text), and this module reads the parser's way the values it
+takes: yes/no and numbers from strings, numbers and booleans; times only from strings (nothing
+else has a time's shape, so another value is a cell that does not parse: doubtful); text,
+choices and names only from strings: a cell of theirs that may be another value is read again
+as Binary, which keeps only strings, and a row where it is none is doubtful. The keys of each
+line are counted in its text, and a line whose count differs from its cells read is doubtful:
+that catches an explicit ``null``, a nested object, a key given twice (orjson keeps the last,
+polars the first) and a key not in the batch's schema. The same count also meets, on
 purpose, every escaped control character and every escaped surrogate, so a line holding one
 counts one too many and is doubtful too.
 """
@@ -58,11 +59,14 @@ _NAME_SEPARATORS = r"\s*[;；、,，]\s*"  # core.records.NAME_SEPARATORS; Rust'
 _SAMPLE = 256  # lines whose keys make the schema: the first ones, and one in every _STRIDE
 _STRIDE = 251
 # How each kind's key is read by polars (ignore_errors: a value of another JSON type is null).
-# A time's key may read every JSON value as text (cheaper than Binary): a number, a yes/no, a list
-# or an object written as text never has the shape of _NAIVE or _OFFSET (digits and dashes, then a
-# colon), so such a cell is given and unread, hence doubtful, as a null cell with its key counted is.
-_READ_AS = {"time": pl.String, "text": pl.Binary, "choice": pl.Binary, "names": pl.Binary,
-            "bool": pl.String, "number": pl.String}
+# Every key is read as text (cheaper than as Binary): polars writes any JSON value so. A time's
+# cell that was no string never has the shape of _NAIVE or _OFFSET (digits and dashes, then a
+# colon): it is given and unread, hence doubtful. The kinds below read only JSON strings; a cell
+# of theirs that may be another value written as text is read again (_not_strings).
+_STRINGS_ONLY = {"text", "choice", "names"}
+# What polars writes for a JSON value that is no string: a number, true, false, a list, an object.
+# A string may look so too ("12345"): its line is only read again.
+_NOT_A_STRING = r"^(?:[-0-9\[{]|true$|false$)"
 _BOOL_WORDS = {**{w: True for w in TRUE}, **{w: False for w in FALSE}}
 
 
@@ -99,7 +103,7 @@ def read_jsonl(lines: bytes | Sequence[bytes], parser: RecordParser, first_line:
     lines_text = frame.get_column("line")
     keys = _sample_keys(lines_text)
     by_key = {k: _field_of(parser, k) for k in keys}
-    schema = {k: (_READ_AS[f.kind] if f is not None else pl.String) for k, f in by_key.items()}
+    schema = dict.fromkeys(by_key, pl.String)
     cells, unreadable = _read_cells(data, lines_text, schema)
     counted = _count_keys(lines_text, data)
     present = pl.sum_horizontal([pl.col(k).is_not_null() for k in schema]) if schema else pl.lit(0)
@@ -264,7 +268,9 @@ def _typed(cells: pl.DataFrame, parser: RecordParser, by_key: dict[str, Field | 
             doubts.append(cells.select(pl.sum_horizontal([pl.col(k).is_not_null() for k in keys]) > 1).to_series())
         else:
             raw = cells.get_column(keys[0])
-        value, bad = _read(f, raw, zone)
+        value, bad, maybe = _read(f, raw, zone)
+        if maybe is not None:
+            maybes.append(maybe)
         if f.default is not None:
             value = value.fill_null(pl.lit(f.default, dtype=dtype))
         if bad is not None:
@@ -276,8 +282,12 @@ def _typed(cells: pl.DataFrame, parser: RecordParser, by_key: dict[str, Field | 
             doubt = d if doubt is None else doubt | d
         return value.alias(f.name), doubt
 
+    maybes: list[pl.Series] = []
     read = [field(f) for f in parser.fields.values()]
     doubt = cells.get_column("_doubt")
+    if maybes:
+        strings = [k for k, f in by_key.items() if f is not None and f.kind in _STRINGS_ONLY]
+        doubt = doubt | _not_strings(pl.select(pl.any_horizontal(maybes)).to_series(), frame, cells, strings)
     for _, bad in read:
         if bad is not None:
             doubt = doubt | bad
@@ -285,19 +295,36 @@ def _typed(cells: pl.DataFrame, parser: RecordParser, by_key: dict[str, Field | 
     return out.with_columns(_raw_id=_raw_ids(out, frame, parser)).select("_row", "_doubt", "_raw_id", *parser.fields)
 
 
+def _not_strings(maybe: pl.Series, frame: pl.DataFrame, cells: pl.DataFrame, strings: list[str]) -> pl.Series:
+    """The rows where a key of ``strings`` holds a JSON value that is no string (written as text
+    in ``cells``): the lines of ``maybe`` are read again with those keys as Binary, which keeps
+    only JSON strings. A row that cannot be read so is doubtful too."""
+    rows = maybe.arg_true()
+    source = frame.get_column("line").gather(rows).str.join("\n").item().encode()
+    try:
+        again = pl.read_ndjson(source, schema={k: pl.Binary for k in strings}, ignore_errors=True)
+    except Exception:  # noqa: BLE001 - a line polars cannot read is doubtful already; these go per ticket
+        again = None
+    if again is None or again.height != len(rows):
+        return maybe
+    lost = pl.select(pl.any_horizontal(cells.get_column(k).gather(rows).is_not_null() & again.get_column(k).is_null()
+                                       for k in strings)).to_series()
+    return pl.repeat(False, len(maybe), eager=True).scatter(rows, lost)
+
+
 def _dtype(f: Field, zone: str) -> pl.DataType:
     return {"time": pl.Datetime("us", zone), "bool": pl.Boolean, "choice": pl.String, "text": pl.String,
             "names": pl.List(pl.String), "number": pl.Float64}[f.kind]
 
 
-# Kinds whose cells hold few distinct values (codes, yes/no, names of people): each distinct cell
-# is read once, and the rows take its reading by index.
-_ON_DISTINCT = {"choice", "bool", "names"}
+# Kinds whose cells often hold few distinct values (codes, yes/no, units, people): each distinct
+# cell is read once, and the rows take its reading by index (when under half the cells are distinct).
+_ON_DISTINCT = {"choice", "bool", "names", "text"}
 
 
-def _read(f: Field, raw: pl.Series, zone: str) -> tuple[pl.Series, pl.Series | None]:
-    """(the typed value, the rows to doubt) of one field's cells."""
-    text = raw.cast(pl.String) if _READ_AS[f.kind] == pl.Binary else raw
+def _read(f: Field, text: pl.Series, zone: str) -> tuple[pl.Series, pl.Series | None, pl.Series | None]:
+    """(the typed value, the rows to doubt, the rows whose cell may be no JSON string: None when
+    there is none or the kind reads any value) of one field's cells."""
     if f.kind in _ON_DISTINCT:
         distinct = text.unique().drop_nulls()
         if len(distinct) < len(text) // 2:
@@ -305,10 +332,17 @@ def _read(f: Field, raw: pl.Series, zone: str) -> tuple[pl.Series, pl.Series | N
             # number, reads as null and is no doubt (the cell-by-cell reading says the same).
             index = text.cast(pl.Enum(distinct)).to_physical()
             value, bad = _read_cells_of(f, distinct, zone)
-            if bad is None or not bad.any():
-                return value.gather(index), None
-            return value.gather(index), bad.gather(index).fill_null(False)
-    return _read_cells_of(f, text, zone)
+            maybe = _maybe_not_strings(f, distinct)
+            return (value.gather(index), None if bad is None or not bad.any() else bad.gather(index).fill_null(False),
+                    None if maybe is None else maybe.gather(index).fill_null(False))
+    return *_read_cells_of(f, text, zone), _maybe_not_strings(f, text)
+
+
+def _maybe_not_strings(f: Field, text: pl.Series) -> pl.Series | None:
+    if f.kind not in _STRINGS_ONLY:
+        return None
+    maybe = text.str.contains(_NOT_A_STRING).fill_null(False)
+    return maybe if maybe.any() else None
 
 
 def _read_cells_of(f: Field, text: pl.Series, zone: str) -> tuple[pl.Series, pl.Series | None]:

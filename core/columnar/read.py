@@ -14,14 +14,17 @@ The frame has one row per non-blank input line (blank lines are no records, as i
   text -> String (stripped), names -> List(String), number -> Float64; absent or blank -> null
   (or the field's default).
 
-How a row is known to be read exactly: polars reads every key with a type that keeps only the
-JSON values this module reads the parser's way (text, times, choices and names: JSON strings;
-yes/no and numbers: strings, numbers and booleans, written as text); any other value reads as
-null. The keys of each line are counted in its text, and a line whose count differs from its
-cells read is doubtful: that catches a value of another type, an explicit ``null``, a nested
-object, a key given twice (orjson keeps the last, polars the first) and a key not in the
-batch's schema. The same count also meets, on purpose, every escaped control character and
-every escaped surrogate, so a line holding one counts one too many and is doubtful too.
+How a row is known to be read exactly: polars reads every key as text (a number, a yes/no, a
+list or an object written as JSON text), and this module reads the parser's way the values it
+takes: yes/no and numbers from strings, numbers and booleans; times only from strings (nothing
+else has a time's shape, so another value is a cell that does not parse: doubtful); text,
+choices and names only from strings: a cell of theirs that may be another value is read again
+as Binary, which keeps only strings, and a row where it is none is doubtful. The keys of each
+line are counted in its text, and a line whose count differs from its cells read is doubtful:
+that catches an explicit ``null``, a nested object, a key given twice (orjson keeps the last,
+polars the first) and a key not in the batch's schema. The same count also meets, on
+purpose, every escaped control character and every escaped surrogate, so a line holding one
+counts one too many and is doubtful too.
 """
 
 from __future__ import annotations
@@ -56,8 +59,14 @@ _NAME_SEPARATORS = r"\s*[;；、,，]\s*"  # core.records.NAME_SEPARATORS; Rust'
 _SAMPLE = 256  # lines whose keys make the schema: the first ones, and one in every _STRIDE
 _STRIDE = 251
 # How each kind's key is read by polars (ignore_errors: a value of another JSON type is null).
-_READ_AS = {"time": pl.Binary, "text": pl.Binary, "choice": pl.Binary, "names": pl.Binary,
-            "bool": pl.String, "number": pl.String}
+# Every key is read as text (cheaper than as Binary): polars writes any JSON value so. A time's
+# cell that was no string never has the shape of _NAIVE or _OFFSET (digits and dashes, then a
+# colon): it is given and unread, hence doubtful. The kinds below read only JSON strings; a cell
+# of theirs that may be another value written as text is read again (_not_strings).
+_STRINGS_ONLY = {"text", "choice", "names"}
+# What polars writes for a JSON value that is no string: a number, true, false, a list, an object.
+# A string may look so too ("12345"): its line is only read again.
+_NOT_A_STRING = r"^(?:[-0-9\[{]|true$|false$)"
 _BOOL_WORDS = {**{w: True for w in TRUE}, **{w: False for w in FALSE}}
 
 
@@ -80,8 +89,11 @@ def read_jsonl(lines: bytes | Sequence[bytes], parser: RecordParser, first_line:
         data = None
     frame = pl.DataFrame({"line": texts}).with_row_index("_row", offset=first_line)
     frame = frame.with_columns(pl.col("_row").cast(pl.Int64))
-    blank = frame.get_column("line").str.strip_chars(" \t\r\n\x0b\x0c").fill_null("") == ""
-    if blank.any():
+    line = frame.get_column("line")
+    # A line opening with { is not blank; only when some line does not is each one stripped.
+    blank = None if line.str.starts_with("{").fill_null(False).all() \
+        else line.str.strip_chars(" \t\r\n\x0b\x0c").fill_null("") == ""
+    if blank is not None and blank.any():
         frame = frame.filter(~blank)
         data = None
     if frame.height == 0:  # nothing but blank lines
@@ -91,20 +103,24 @@ def read_jsonl(lines: bytes | Sequence[bytes], parser: RecordParser, first_line:
     lines_text = frame.get_column("line")
     keys = _sample_keys(lines_text)
     by_key = {k: _field_of(parser, k) for k in keys}
-    schema = {k: (_READ_AS[f.kind] if f is not None else pl.String) for k, f in by_key.items()}
+    schema = dict.fromkeys(by_key, pl.String)
     cells, unreadable = _read_cells(data, lines_text, schema)
-    counted = _count_keys(lines_text)
+    counted = _count_keys(lines_text, data)
     present = pl.sum_horizontal([pl.col(k).is_not_null() for k in schema]) if schema else pl.lit(0)
     cells = cells.with_columns(
         _row=frame.get_column("_row"),
-        _doubt=unreadable | (counted != cells.select(present.cast(pl.UInt32)).to_series()) | _nested_lists(lines_text),
+        _doubt=unreadable | (counted != cells.select(present.cast(pl.UInt32)).to_series())
+        | _nested_lists(lines_text, data),
     )
     return _typed(cells, parser, by_key, frame)
 
 
-def _nested_lists(lines: pl.Series) -> pl.Series:
+def _nested_lists(lines: pl.Series, data: bytes | None) -> pl.Series:
     """Lines with a list inside a list: how deep orjson and polars may nest them need not agree
-    (an object inside holds keys, which the count already meets)."""
+    (an object inside holds keys, which the count already meets). ``data``: the bytes the lines
+    are (None: not known); without a [ in them, no line is searched."""
+    if data is not None and b"[" not in data:
+        return pl.repeat(False, len(lines), eager=True)
     lists = lines.str.contains("[", literal=True)
     if not lists.any():
         return lists
@@ -144,14 +160,22 @@ def _texts(lines: list[bytes]) -> pl.Series:
     return pl.Series("line", out, dtype=pl.String)
 
 
-def _count_keys(lines: pl.Series) -> pl.Series:
+def _count_keys(lines: pl.Series, data: bytes | None) -> pl.Series:
     """What :data:`_KEYS_AND_DOUBTS` counts in each line. Most lines hold no backslash, no
     space or tab after a quote and none of the raw characters it meets: their keys are their
-    \": pairs, counted by a plain search; the others are counted by the regular expression."""
+    \": pairs, counted by a plain search; the others are counted by the regular expression.
+    ``data``: the bytes the lines are (None: not known)."""
     counted = lines.str.count_matches('":', literal=True)
-    careful = (lines.str.contains("\\", literal=True) | lines.str.contains('" ', literal=True)
-               | lines.str.contains('"\t', literal=True) | lines.str.contains("\x7f", literal=True)
-               | lines.str.contains("\u180e", literal=True) | lines.cast(pl.Binary).bin.contains(b"\xc2"))
+    careful = lines.str.contains('" ', literal=True)
+    # A byte the whole batch lacks is in none of its lines: that line-by-line search is skipped
+    # (one byte is found at memchr's speed; U+180E begins with \xe1, U+0080-U+00BF with \xc2).
+    for byte, search in ((b"\\", lambda: lines.str.contains("\\", literal=True)),
+                         (b"\t", lambda: lines.str.contains('"\t', literal=True)),
+                         (b"\x7f", lambda: lines.str.contains("\x7f", literal=True)),
+                         (b"\xe1", lambda: lines.str.contains("\u180e", literal=True)),
+                         (b"\xc2", lambda: lines.cast(pl.Binary).bin.contains(b"\xc2"))):
+        if data is None or byte in data:
+            careful = careful | search()
     if careful.any():
         exact = lines.filter(careful).str.count_matches(_KEYS_AND_DOUBTS)
         counted = counted.scatter(careful.arg_true(), exact)
@@ -227,20 +251,26 @@ def _typed(cells: pl.DataFrame, parser: RecordParser, by_key: dict[str, Field | 
         if f is not None:
             keys_of.setdefault(f.name, []).append(k)
     height = cells.height
+    # The fields no key gives (most of an industry's, in a usual file), made in one operation.
+    absent = [f for f in parser.fields.values() if f.name not in keys_of]
+    defaults = pl.select(*(pl.repeat(f.default, height, dtype=_dtype(f, zone)).alias(f.name) for f in absent)) \
+        if absent else None
 
     def field(f: Field) -> tuple[pl.Series, pl.Series | None]:
         keys = keys_of.get(f.name, [])
         dtype = _dtype(f, zone)
         if not keys:
-            value = pl.repeat(f.default, height, dtype=dtype, eager=True)
-            return value.alias(f.name), (value.is_null() if f.required else None)
+            value = defaults.get_column(f.name)
+            return value, (value.is_null() if f.required else None)
         doubts = []
         if len(keys) > 1:  # two keys of one field in a row: the CLI's key check refuses it
             raw = cells.select(pl.coalesce([pl.col(k) for k in keys])).to_series()
             doubts.append(cells.select(pl.sum_horizontal([pl.col(k).is_not_null() for k in keys]) > 1).to_series())
         else:
             raw = cells.get_column(keys[0])
-        value, bad = _read(f, raw, zone)
+        value, bad, maybe = _read(f, raw, zone)
+        if maybe is not None:
+            maybes.append(maybe)
         if f.default is not None:
             value = value.fill_null(pl.lit(f.default, dtype=dtype))
         if bad is not None:
@@ -252,8 +282,12 @@ def _typed(cells: pl.DataFrame, parser: RecordParser, by_key: dict[str, Field | 
             doubt = d if doubt is None else doubt | d
         return value.alias(f.name), doubt
 
+    maybes: list[pl.Series] = []
     read = [field(f) for f in parser.fields.values()]
     doubt = cells.get_column("_doubt")
+    if maybes:
+        strings = [k for k, f in by_key.items() if f is not None and f.kind in _STRINGS_ONLY]
+        doubt = doubt | _not_strings(pl.select(pl.any_horizontal(maybes)).to_series(), frame, cells, strings)
     for _, bad in read:
         if bad is not None:
             doubt = doubt | bad
@@ -261,14 +295,63 @@ def _typed(cells: pl.DataFrame, parser: RecordParser, by_key: dict[str, Field | 
     return out.with_columns(_raw_id=_raw_ids(out, frame, parser)).select("_row", "_doubt", "_raw_id", *parser.fields)
 
 
+def _not_strings(maybe: pl.Series, frame: pl.DataFrame, cells: pl.DataFrame, strings: list[str]) -> pl.Series:
+    """The rows where a key of ``strings`` holds a JSON value that is no string (written as text
+    in ``cells``): the lines of ``maybe`` are read again with those keys as Binary, which keeps
+    only JSON strings. A row that cannot be read so is doubtful too."""
+    rows = maybe.arg_true()
+    source = frame.get_column("line").gather(rows).str.join("\n").item().encode()
+    try:
+        again = pl.read_ndjson(source, schema={k: pl.Binary for k in strings}, ignore_errors=True)
+    except Exception:  # noqa: BLE001 - a line polars cannot read is doubtful already; these go per ticket
+        again = None
+    if again is None or again.height != len(rows):
+        return maybe
+    lost = pl.select(pl.any_horizontal(cells.get_column(k).gather(rows).is_not_null() & again.get_column(k).is_null()
+                                       for k in strings)).to_series()
+    return pl.repeat(False, len(maybe), eager=True).scatter(rows, lost)
+
+
 def _dtype(f: Field, zone: str) -> pl.DataType:
     return {"time": pl.Datetime("us", zone), "bool": pl.Boolean, "choice": pl.String, "text": pl.String,
             "names": pl.List(pl.String), "number": pl.Float64}[f.kind]
 
 
-def _read(f: Field, raw: pl.Series, zone: str) -> tuple[pl.Series, pl.Series | None]:
-    """(the typed value, the rows to doubt) of one field's cells."""
-    text = raw.cast(pl.String) if _READ_AS[f.kind] == pl.Binary else raw
+# Kinds whose cells often hold few distinct values (codes, yes/no, units, people): each distinct
+# cell is read once, and the rows take its reading by index (when under half the cells are distinct).
+_ON_DISTINCT = {"choice", "bool", "names", "text"}
+
+
+def _read(f: Field, text: pl.Series, zone: str) -> tuple[pl.Series, pl.Series | None, pl.Series | None]:
+    """(the typed value, the rows to doubt, the rows whose cell may be no JSON string: None when
+    there is none or the kind reads any value) of one field's cells."""
+    if f.kind in _ON_DISTINCT:
+        distinct = text.unique().drop_nulls()
+        if len(distinct) < len(text) // 2:
+            # An Enum of this batch's distinct cells numbers each row's cell; a null cell has no
+            # number, reads as null and is no doubt (the cell-by-cell reading says the same).
+            index = text.cast(pl.Enum(distinct)).to_physical()
+            value, bad = _read_cells_of(f, distinct, zone)
+            maybe = _maybe_not_strings(f, distinct)
+            return (value.gather(index), None if bad is None or not bad.any() else bad.gather(index).fill_null(False),
+                    None if maybe is None else maybe.gather(index).fill_null(False))
+    return *_read_cells_of(f, text, zone), _maybe_not_strings(f, text)
+
+
+def _maybe_not_strings(f: Field, text: pl.Series) -> pl.Series | None:
+    if f.kind not in _STRINGS_ONLY:
+        return None
+    maybe = text.str.contains(_NOT_A_STRING).fill_null(False)
+    return maybe if maybe.any() else None
+
+
+def _read_cells_of(f: Field, text: pl.Series, zone: str) -> tuple[pl.Series, pl.Series | None]:
+    """(the typed value, the rows to doubt) of cells as text."""
+    if f.kind == "time":
+        # The usual batch: every cell has the plain shape (all() skips the null ones), so none is
+        # blank, none needs stripping, none has an offset.
+        if text.str.contains(_NAIVE).all():
+            return _time(text, text.is_not_null(), zone, plain=True)
     stripped = text.str.strip_chars()
     stripped = stripped.set(stripped == "", None)  # a blank cell is no value, as the parser reads it
     given = stripped.is_not_null()
@@ -297,14 +380,16 @@ def _read(f: Field, raw: pl.Series, zone: str) -> tuple[pl.Series, pl.Series | N
     raise ValueError(f"unknown field kind {kind!r}")
 
 
-def _time(text: pl.Series, given: pl.Series, zone: str) -> tuple[pl.Series, pl.Series]:
-    naive = text.str.contains(_NAIVE).fill_null(False)
-    wall = _wall(text.set(~naive, None))
+def _time(text: pl.Series, given: pl.Series, zone: str, plain: bool = False) -> tuple[pl.Series, pl.Series]:
+    """(the time, the rows to doubt) of stripped cells; ``plain``: every cell given has the shape of
+    _NAIVE."""
+    naive = given if plain else text.str.contains(_NAIVE).fill_null(False)
+    wall = _wall(text if plain else text.set(~naive, None))
     # Years 1 and 9999 go per ticket: a limit counted from them overflows there (pipeline.py).
     edge = ((wall < datetime(2, 1, 1)) | (wall >= datetime(9999, 1, 1))).fill_null(False)
     local = wall.dt.replace_time_zone(zone, ambiguous="earliest", non_existent="null")
-    unread = given & ~naive
-    if unread.any() and text.filter(unread).str.contains(_OFFSET).any():
+    unread = None if plain else given & ~naive
+    if unread is not None and unread.any() and text.filter(unread).str.contains(_OFFSET).any():
         # An offset other than the zone's at that instant stays in the per-ticket result (the
         # document writes it): doubtful. The zone's own offset reads as a naive time does.
         aware = text.str.contains(_OFFSET).fill_null(False)
@@ -312,7 +397,7 @@ def _time(text: pl.Series, given: pl.Series, zone: str) -> tuple[pl.Series, pl.S
         wall_text = offset_text.str.slice(0, offset_text.str.len_chars() - 6)
         own_wall = _wall(wall_text)
         instant = (_with_seconds(wall_text) + offset_text.str.slice(-6)).str.to_datetime(
-            "%Y-%m-%d %H:%M:%S%.f%:z", time_unit="us", strict=False).dt.convert_time_zone(zone)
+            "%Y-%m-%d %H:%M:%S%.f%:z", time_unit="us", strict=False, cache=False).dt.convert_time_zone(zone)
         same = (instant.dt.replace_time_zone(None) == own_wall).fill_null(False)
         local = local.zip_with(naive, instant.set(~same, None))
         edge = edge | ((own_wall < datetime(2, 1, 1)) | (own_wall >= datetime(9999, 1, 1))).fill_null(False)
@@ -327,6 +412,7 @@ def _with_seconds(text: pl.Series) -> pl.Series:
 
 
 # The shapes _NAIVE admits, tried in this order: the first on every time, the others on the rest.
+# (cache=False: polars' cache of distinct texts costs as much as the parse, and times seldom repeat.)
 _FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 
 
@@ -335,33 +421,33 @@ def _wall(text: pl.Series) -> pl.Series:
     out = None
     left = text
     for fmt in _FORMATS:
-        parsed = left.str.to_datetime(fmt, time_unit="us", strict=False)
+        parsed = left.str.to_datetime(fmt, time_unit="us", strict=False, cache=False)
         out = parsed if out is None else out.zip_with(out.is_not_null(), parsed)
         missing = left.is_not_null() & out.is_null()
         if not missing.any():
             return out
         left = left.set(~missing, None)
-    fractions = _with_seconds(left).str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us", strict=False)
+    fractions = _with_seconds(left).str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us", strict=False, cache=False)
     return out.zip_with(out.is_not_null(), fractions)
 
 
 def _raw_ids(out: pl.DataFrame, frame: pl.DataFrame, parser: RecordParser) -> pl.Series:
     """``raw_id`` of every row: the id read, and for a doubtful row the id the per-ticket path
     reports (read again with orjson, its keys named as the CLI's key check names them)."""
-    ids = out.get_column("id").to_list()
-    doubt = out.get_column("_doubt").to_list()
-    if any(doubt):
-        texts = frame.get_column("line").to_list()
-        for i, d in enumerate(doubt):
-            if d:
-                try:
-                    item = orjson.loads(texts[i])
-                except orjson.JSONDecodeError:
-                    ids[i] = None
-                    continue
-                ids[i] = raw_id({_declared_header(parser, k): v for k, v in item.items()}) \
-                    if isinstance(item, dict) else None
-    return pl.Series("_raw_id", ids, dtype=pl.String)
+    ids = out.get_column("id").alias("_raw_id")
+    doubtful = out.get_column("_doubt").arg_true()
+    if not len(doubtful):
+        return ids
+    again = []
+    for text in frame.get_column("line").gather(doubtful).to_list():
+        try:
+            item = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            again.append(None)
+            continue
+        again.append(raw_id({_declared_header(parser, k): v for k, v in item.items()})
+                     if isinstance(item, dict) else None)
+    return ids.scatter(doubtful, pl.Series(again, dtype=pl.String))
 
 
 def _declared_header(parser: RecordParser, key: str) -> str:

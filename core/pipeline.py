@@ -484,7 +484,10 @@ def raw_id(raw: Mapping[str, Any]) -> str | None:
             if v := v.strip():
                 return v
         elif isinstance(v, float) and v.is_integer():
-            return str(int(v))
+            # Past 2**53 a float no longer holds every digit (a JSON number beyond 64 bits, a long
+            # ticket number a spreadsheet stored as a number): its digits would be made up. No id;
+            # the parser's error says to write it as text.
+            return str(int(v)) if abs(v) < 2**53 else None
         elif v.__class__ is int or v.__class__ is float:
             return str(v)
         # a list or an object is no id: its field error says so

@@ -218,3 +218,18 @@ def test_a_time_in_year_9999_is_an_input_error(configs, tmp_path):
     (error,) = run.document["errors"]
     assert (error["row"], error["id"], error["field"]) == (1, "G1", "received_at")
     assert "fault in plugin code" not in error["message"]
+
+
+@pytest.mark.parametrize("config", ["power_supply", "gas"])
+@pytest.mark.parametrize("ident", ["-9223372036854775809", str(2**64), "12345678901234567.0"])
+def test_an_id_number_past_what_a_float_holds_is_named_by_no_made_up_id(configs, tmp_path, config, ident):
+    """Found by the long profile: a JSON number id beyond 64 bits reads as a float, and the error
+    named '-9223372036854775808' for '-9223372036854775809'. Past 2**53 the digits are not kept:
+    the error names no id (its row places it) and says to write the id as text."""
+    path = tmp_path / "t.jsonl"
+    path.write_text(f'{{"id": {ident}, "received_at": "{RECEIVED}"}}\n', encoding="utf-8")
+    run = h.evaluate(configs[config], [str(path)])
+    assert run.crash is None and run.exit_code == 1
+    (error,) = run.document["errors"]
+    assert (error["row"], error["id"], error["field"]) == (1, None, "id")
+    assert "write it as text" in error["message"]

@@ -85,12 +85,16 @@ class _Batch:
         # A time in year 1 or 9999 runs off Python's calendar in ways polars does not (per ticket,
         # an OverflowError rejects the record): such a row, like a doubted one, goes per ticket,
         # and its times are not read here.
-        times = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.Datetime)]
-        edge = pl.any_horizontal([~pl.col(t).dt.year().is_between(2, 9998) for t in times]).fill_null(False) \
-            if times else pl.lit(False)
-        self.df = frame.with_row_index("_i").with_columns(_per_ticket=pl.col("_doubt").fill_null(True) | edge)
-        if times:
+        times = {name: dtype for name, dtype in frame.schema.items() if isinstance(dtype, pl.Datetime)}
+        edge = pl.any_horizontal([~pl.col(t).to_physical().is_between(*_years_2_to_9998(dtype), closed="left")
+                                  for t, dtype in times.items()]).fill_null(False) if times else pl.lit(False)
+        self.df = frame.with_row_index("_i").with_columns(_edge=edge).with_columns(
+            _per_ticket=pl.col("_doubt").fill_null(True) | pl.col("_edge"))
+        # A row that goes per ticket has no row in the RESULT frames, so its times only need
+        # hiding when one of them is at the edge: the common batch keeps its columns as read.
+        if times and self.df["_edge"].any():
             self.df = self.df.with_columns(pl.when(~pl.col("_per_ticket")).then(pl.col(t)).alias(t) for t in times)
+        self.df = self.df.drop("_edge")
         self.n = frame.height
         self.deadline_parts: list[pl.DataFrame] = []
         self.deadline_long: pl.DataFrame | None = None
@@ -233,7 +237,9 @@ class _Batch:
             parts.append(p.with_columns(pl.col("due").cast(zone), pl.col("done_at").cast(zone), _pos=pos))
         empty = pl.DataFrame(schema={**{k: (zone if v is None else v) for k, v in DEADLINE_SCHEMA.items()},
                                      "_pos": pl.Int32})
-        self.deadline_long = pl.concat([empty, *parts]).sort(["_i", "_pos"])
+        # The parts are in declaration order, so within a ticket ``_pos`` already rises: a stable
+        # sort by ticket alone gives the (ticket, place) order, at a third of the cost.
+        self.deadline_long = pl.concat([empty, *parts]).sort("_i", maintain_order=True)
         columns = {}
         for p in reversed(parts):  # the first deadline of a rule wins: written last
             if not p.height:
@@ -502,6 +508,17 @@ def _literal(value: Any, zone: str) -> pl.Expr:
     if isinstance(value, (date, Limit)):
         raise NotColumnar(f"a literal {value!r} in a condition is not compiled to columns")
     return pl.lit(value)
+
+
+def _years_2_to_9998(dtype: pl.Datetime) -> tuple[int, int]:
+    """The first moments of local year 2 and of year 9999 in ``dtype``'s zone, as polars counts
+    them, in its physical integers: a time between them (the first included) has ``dt.year()``
+    in 2..9998, compared without converting every value to its local year."""
+    bounds = pl.Series([datetime(2, 1, 1), datetime(9999, 1, 1)]).cast(pl.Datetime(dtype.time_unit))
+    if dtype.time_zone is not None:
+        bounds = bounds.dt.replace_time_zone(dtype.time_zone)
+    low, high = bounds.to_physical().to_list()
+    return low, high
 
 
 def _anchored(expr: pl.Expr) -> pl.Expr:

@@ -312,8 +312,8 @@ class _Batch:
         # Only the columns the declaration can read travel with its rows: the batch is wide.
         fields = {t.name for t in _nested(c) if isinstance(t, d.F)} | {"id"}
         narrow = [name for name in self.df.columns if name in fields or name.startswith("_")]
-        ctx = self.df.select(narrow).filter(self.condition(c.when)).with_columns(_key=pl.lit(0, dtype=pl.Int64),
-                                                                   _name=pl.lit(None, dtype=pl.String))
+        ctx = self.df.lazy().filter(self.condition(c.when)).select(
+            *narrow, _key=pl.lit(0, dtype=pl.Int64), _name=pl.lit(None, dtype=pl.String)).collect()
         self.give_all(k, c.give, ctx, 0)
 
     def give_all(self, k: int, items: Sequence[Any], ctx: pl.DataFrame, depth: int) -> None:

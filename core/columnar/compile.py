@@ -19,6 +19,7 @@ compile raises :class:`NotColumnar` before any row is run: its industry goes per
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -224,43 +225,34 @@ class _Batch:
         )
 
     def finish_deadlines(self) -> None:
-        """The long table of deadlines, and each rule's first deadline beside its ticket
-        (``D("P1-17").status``, the appeal's ``{due}`` and ``{reason}``)."""
+        """The long table of deadlines; each rule's first deadline beside its ticket
+        (``D("P1-17").status``, the appeal's ``{due}`` and ``{reason}``) is made when a
+        declaration first reads it (:meth:`deadline_column`)."""
         zone = pl.Datetime("us", self.zone)
-        # Each declaration gives a ticket at most one deadline: its place in the ticket's list
-        # is the number of earlier declarations that gave one.
-        count = pl.zeros(self.n, dtype=pl.Int32, eager=True)
-        parts = []
-        for p in self.deadline_parts:
-            pos = count.gather(p["_i"])
-            count = count.scatter(p["_i"], pos + 1)
-            parts.append(p.with_columns(pl.col("due").cast(zone), pl.col("done_at").cast(zone), _pos=pos))
-        empty = pl.DataFrame(schema={**{k: (zone if v is None else v) for k, v in DEADLINE_SCHEMA.items()},
-                                     "_pos": pl.Int32})
-        # The parts are in declaration order, so within a ticket ``_pos`` already rises: a stable
-        # sort by ticket alone gives the (ticket, place) order, at a third of the cost.
-        self.deadline_long = pl.concat([empty, *parts]).sort("_i", maintain_order=True)
-        columns = {}
-        for p in reversed(parts):  # the first deadline of a rule wins: written last
-            if not p.height:
-                continue
-            rule = p["rule"][0]
-            for name in ("status", "due", "reason"):
-                key = f"_d_{name}_{rule}"
-                if key not in columns:
-                    columns[key] = pl.repeat(None, self.n, dtype=zone if name == "due" else pl.String, eager=True)
-                columns[key] = columns[key].scatter(p["_i"], p[name])
+        parts = [p.with_columns(pl.col("due").cast(zone), pl.col("done_at").cast(zone)) for p in self.deadline_parts]
+        empty = pl.DataFrame(schema={k: (zone if v is None else v) for k, v in DEADLINE_SCHEMA.items()})
+        # Each declaration gives a ticket at most one deadline and the parts are in declaration
+        # order, so a stable sort by ticket alone gives the (ticket, declaration) order; a
+        # deadline's place in its ticket's list is then its row less the ticket's first row.
+        long = pl.concat([empty, *parts]).sort("_i", maintain_order=True)
+        index = pl.int_range(pl.len(), dtype=pl.Int32)
+        first = pl.when(pl.col("_i") != pl.col("_i").shift(1)).then(index).otherwise(None).fill_null(strategy="forward")
+        self.deadline_long = long.with_columns(_pos=(index - first.fill_null(0)).cast(pl.Int32))
+        self.deadline_parts = parts
         unknown = self.deadline_long.filter(pl.col("status") == "unknown")["_i"].unique()
-        self.df = self.df.with_columns(
-            **{name: s for name, s in columns.items()},
-            _unknown_deadline=pl.col("_i").is_in(unknown.implode()),
-        )
+        self.df = self.df.with_columns(_unknown_deadline=pl.col("_i").is_in(unknown.implode()))
 
     def deadline_column(self, kind: str, rule: str) -> pl.Expr:
+        """The ticket's first deadline of ``rule``: its ``status``, ``due`` or ``reason``."""
         name = f"_d_{kind}_{rule}"
-        if name in self.df.columns:
-            return pl.col(name)
-        return pl.lit(None, dtype=pl.Datetime("us", self.zone) if kind == "due" else pl.String)
+        if name not in self.df.columns:
+            dtype = pl.Datetime("us", self.zone) if kind == "due" else pl.String
+            column = pl.repeat(None, self.n, dtype=dtype, eager=True)
+            for p in reversed(self.deadline_parts):  # the first deadline of a rule wins: written last
+                if p.height and p["rule"][0] == rule:
+                    column = column.scatter(p["_i"], p[kind])
+            self.df = self.df.with_columns(column.alias(name))
+        return pl.col(name)
 
     # -- the appeal (§1.8) --------------------------------------------------------------
 
@@ -469,8 +461,13 @@ class _Batch:
 
     def frames(self, table: pl.DataFrame, tallies: pl.DataFrame) -> Frames:
         df = self.df
-        rows = df.select("_i", "_row", "_per_ticket")
-        keep = rows.filter(~pl.col("_per_ticket")).select("_i", "_row")
+        # A row of a ticket that goes per ticket is dropped, and ``_i`` becomes ``_row``: by
+        # gathering at ``_i`` (its place in the batch), cheaper than joining.
+        rows, keep = df["_row"], ~df["_per_ticket"]
+
+        def kept(frame: pl.DataFrame) -> pl.DataFrame:
+            frame = frame.filter(keep.gather(frame["_i"]))
+            return frame.with_columns(_row=rows.gather(frame["_i"]))
         tickets = df.select(
             "_row",
             id=pl.col("id").cast(pl.String),
@@ -486,13 +483,13 @@ class _Batch:
             unknown_deadline=pl.col("_unknown_deadline"),
             _per_ticket=pl.col("_per_ticket"),
         )
-        deadlines = self.deadline_long.join(keep, on="_i", how="inner", maintain_order="left").select(
+        deadlines = kept(self.deadline_long).select(
             "_row", "_pos", "rule", "stage", "limit", "due", "done_at", "status", "extended", "reason"
         )
-        consequences = table.join(keep, on="_i", how="inner", maintain_order="left").select(
+        consequences = kept(table).select(
             "_row", "_pos", "rule", "party", "role", "kind", "min", "max", "min_text", "max_text", "adjusted_by", "note"
         )
-        tallies = tallies.join(keep, on="_i", how="inner", maintain_order="left").select(
+        tallies = kept(tallies).select(
             "_row", "key", "on", "amount_min", "amount_max"
         )
         return Frames(tickets, deadlines, consequences, tallies)
@@ -524,6 +521,7 @@ def _lists(columns: Sequence[pl.Series]) -> pl.Series:
     return flat.gather((at % width) * n + at // width).reshape((n, width)).cast(pl.List(pl.String))
 
 
+@functools.cache
 def _years_2_to_9998(dtype: pl.Datetime) -> tuple[int, int]:
     """The first moments of local year 2 and of year 9999 in ``dtype``'s zone, as polars counts
     them, in its physical integers: a time between them (the first included) has ``dt.year()``
@@ -591,11 +589,13 @@ def _deadline_rules(b: _Batch, t: d.DeadlineRules) -> pl.Expr:
     """The ticket's deadline rules of that prefix and status, joined by ", " in list order."""
     name = f"_dr_{t.prefix}_{'/'.join(t.statuses)}"
     if name not in b.df.columns:
-        long = b.deadline_long.filter(
-            pl.col("status").is_in(list(t.statuses)) & pl.col("rule").str.starts_with(t.prefix)
-        ).sort(["_i", "_pos"])
-        joined = long.group_by("_i", maintain_order=True).agg(pl.col("rule").str.join(", "))
+        # The rules of the prefix, among the time limits' (the long table's only rules): often none.
+        rules = sorted({limit.rule for limit in b.declared.time_limits if limit.rule.startswith(t.prefix)})
         column = pl.repeat(None, b.n, dtype=pl.String, eager=True)
+        joined = pl.DataFrame()
+        if rules:  # the long table is in (ticket, place) order already
+            long = b.deadline_long.filter(pl.col("status").is_in(list(t.statuses)) & pl.col("rule").is_in(rules))
+            joined = long.group_by("_i", maintain_order=True).agg(pl.col("rule").str.join(", "))
         if joined.height:
             column = column.scatter(joined["_i"], joined["rule"])
         b.df = b.df.with_columns(column.alias(name))

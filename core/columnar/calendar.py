@@ -141,11 +141,13 @@ class CalendarTable:
         done: pl.Expr,
         as_of: datetime,
         extension: pl.Expr | None = None,
+        day: pl.Expr | None = None,
     ) -> pl.DataFrame:
         """``WorkCalendar.deadline`` for every row of ``frame``: a frame of the same height with
         ``due``, ``done_at``, ``status``, ``extended`` and ``reason`` (null where Python has None),
         and ``overflow``: the count runs past year 9999, where Python raises OverflowError (the
-        row must go per ticket, which rejects it; its other columns mean nothing)."""
+        row must go per ticket, which rejects it; its other columns mean nothing). ``day``: the
+        start's local date, when the caller has it (else it is worked out here)."""
         zone = self.zone
         # Two collects in all: the day-based table needs the batch's dates first; the joins and
         # the judgement are then one lazy query.
@@ -157,7 +159,8 @@ class CalendarTable:
                 overflow=(due.to_physical() > self._last_of_9999()).fill_null(False))
             years: list = []
         else:
-            parts = frame.select(start=start, done_at=done, ext=self._ext(extension), day=start.dt.date())
+            parts = frame.select(start=start, done_at=done, ext=self._ext(extension),
+                                 day=start.dt.date() if day is None else day)
             table = self.days(limit, parts["day"])
             parts = parts.lazy().join(table.lazy(), left_on="day", right_on="date", how="left",
                                       maintain_order="left")

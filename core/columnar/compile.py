@@ -100,6 +100,7 @@ class _Batch:
         self.deadline_parts: list[pl.DataFrame] = []
         self.deadline_long: pl.DataFrame | None = None
         self.cons = cons.empty()
+        self.dates: dict[str, str] = {}  # a time term's repr: the column of its local dates
 
     # -- values ------------------------------------------------------------------------
 
@@ -207,14 +208,17 @@ class _Batch:
     def time_limit(self, k: int, t: d.TimeLimit) -> None:
         limit = d.limit_of(t.limit, self.params)
         extension = None if t.extension is None else pl.col("_ext")
+        day = {} if limit.length is not None else {"_day": self.local_date(t.start)}  # a day-based limit's
         parts = self.df.select(
             "_i",
             _when=self.condition(t.when),
             _start=self.value(t.start),
             _done=self.value(t.done),
             _ext=pl.lit(None) if t.extension is None else self.value(t.extension),
+            **day,
         ).filter("_when")
-        judged = self.table.deadline(parts, pl.col("_start"), limit, pl.col("_done"), self.as_of, extension)
+        judged = self.table.deadline(parts, pl.col("_start"), limit, pl.col("_done"), self.as_of, extension,
+                                     day=pl.col("_day") if day else None)
         if judged["overflow"].any():
             self.decline(pl.col("_i").is_in(parts.filter(judged["overflow"])["_i"].implode()))
         self.deadline_parts.append(
@@ -223,6 +227,16 @@ class _Batch:
                 limit=pl.lit(limit.text),
             ).select(list(DEADLINE_SCHEMA))
         )
+
+    def local_date(self, term: Any) -> pl.Expr:
+        """A time term's local date, made once over the whole batch for every declaration
+        that reads it (time limits from one start, a tally's day): converting each time to
+        the zone is the costly part."""
+        name = self.dates.get(repr(term))
+        if name is None:
+            name = self.dates[repr(term)] = f"_date_{len(self.dates)}"
+            self.df = self.df.with_columns(self.value(term).dt.date().alias(name))
+        return pl.col(name)
 
     def finish_deadlines(self) -> None:
         """The long table of deadlines; each rule's first deadline beside its ticket
@@ -420,7 +434,8 @@ class _Batch:
         self.decline(mask & on.is_null())
         parts = {f"_key{j}": self.value(x).cast(pl.String) if isinstance(x, d.Term) else pl.lit(str(x), dtype=pl.String)
                  for j, x in enumerate(t.key)}
-        rows = self.df.lazy().filter(mask).select("_i", on=on.dt.date(), **parts).collect()
+        day = self.local_date(t.on)  # (adds its column to the batch: before the batch is read)
+        rows = self.df.lazy().filter(mask).select("_i", on=day, **parts).collect()
         rows = rows.select("_i", key=_lists([rows[name] for name in parts]), on="on")
         if t.amount == "fines":
             fines = table.filter(pl.col("kind") == "fine").group_by("_i").agg(

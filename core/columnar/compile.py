@@ -322,7 +322,10 @@ class _Batch:
             *narrow, _key=pl.lit(0, dtype=pl.Int64), _name=pl.lit(None, dtype=pl.String)).collect()
         self.give_all(k, c.give, ctx, 0)
 
-    def give_all(self, k: int, items: Sequence[Any], ctx: pl.DataFrame, depth: int) -> None:
+    def give_all(self, k: int, items: Sequence[Any], ctx: pl.DataFrame, depth: int, offset: int = 0) -> None:
+        """The rows of ``items`` for the tickets of ``ctx``; an item's path key is ``_key``
+        plus ``offset`` plus its digit (the offset is carried down as a number, not added to
+        a column per item: each polars operation costs a fixed overhead)."""
         if depth >= cons.PATH_DEPTH:
             raise NotColumnar("consequences nested deeper than the columnar path key holds")
         if len(items) >= cons.PATH_BASE:
@@ -332,10 +335,9 @@ class _Batch:
             compile_item = _ITEMS.get(type(item))
             if compile_item is None:
                 raise NotColumnar(f"{type(item).__name__} is not compiled to columns")
-            here = ctx.with_columns(_key=pl.col("_key") + j * weight)
-            compile_item(self, k, item, here, depth, weight)
+            compile_item(self, k, item, ctx, depth, weight, offset + j * weight)
 
-    def give(self, k: int, g: d.Give, ctx: pl.DataFrame, depth: int, weight: int) -> None:
+    def give(self, k: int, g: d.Give, ctx: pl.DataFrame, depth: int, weight: int, offset: int) -> None:
         low, high = d._amount(g.amount, g.at_least, self.params)
         party = pl.col("_name") if g.party is None else self.value(g.party).cast(pl.String)
         note = pl.lit(g.note, dtype=pl.String)
@@ -344,7 +346,7 @@ class _Batch:
         rows = ctx.select(
             "_i",
             _k0=pl.lit(k, dtype=pl.Int32),
-            _k1="_key",
+            _k1=pl.col("_key") + offset,
             rule=pl.lit(g.rule),
             party=party,
             role=pl.lit(g.role),
@@ -364,40 +366,41 @@ class _Batch:
         joined = values.join(lookup, on=list(values.columns), how="left", nulls_equal=True, maintain_order="left")
         return pl.lit(joined["_text"])
 
-    def each(self, k: int, e: d.Each, ctx: pl.DataFrame, depth: int, weight: int) -> None:
+    def each(self, k: int, e: d.Each, ctx: pl.DataFrame, depth: int, weight: int, offset: int) -> None:
         names = self.names(e.names)
         listed = pl.when(names.list.len() > 0).then(names)
         if e.always:
             listed = listed.otherwise(pl.lit([None], dtype=pl.List(pl.String)))
-        spread = ctx.with_columns(_names=listed).filter(pl.col("_names").list.len() > 0)
+        spread = ctx.lazy().with_columns(_names=listed).filter(pl.col("_names").list.len() > 0).collect()
         if spread.is_empty():
             return
-        crowded = spread.filter(pl.col("_names").list.len() >= cons.PATH_BASE)["_i"]
-        if crowded.len():  # more names than the path key's digit holds: such a ticket goes per ticket
+        if spread["_names"].list.len().max() >= cons.PATH_BASE:
+            # more names than the path key's digit holds: such a ticket goes per ticket
+            crowded = spread.filter(pl.col("_names").list.len() >= cons.PATH_BASE)["_i"]
             self.decline(pl.col("_i").is_in(crowded.implode()))
             spread = spread.filter(pl.col("_names").list.len() < cons.PATH_BASE)
         spread = (
-            spread.with_columns(_n=pl.int_ranges(0, pl.col("_names").list.len(), dtype=pl.Int64))
+            spread.lazy().with_columns(_n=pl.int_ranges(0, pl.col("_names").list.len(), dtype=pl.Int64))
             .explode(["_names", "_n"])
-            .with_columns(_name=pl.col("_names"), _key=pl.col("_key") + pl.col("_n") * (weight // cons.PATH_BASE))
-            .drop("_names", "_n")
+            .with_columns(_name=pl.col("_names"), _key=pl.col("_key") + offset + pl.col("_n") * (weight // cons.PATH_BASE))
+            .drop("_names", "_n").collect()
         )
         self.give_all(k, e.give, spread, depth + 2)  # the name is the digit at depth + 1
 
-    def branch(self, k: int, i: d.If, ctx: pl.DataFrame, depth: int, weight: int) -> None:
+    def branch(self, k: int, i: d.If, ctx: pl.DataFrame, depth: int, weight: int, offset: int) -> None:
         holds = self.condition(i.condition)
         ctx = ctx.with_columns(_holds=holds)
-        self.give_all(k, i.then, ctx.filter(pl.col("_holds")).drop("_holds"), depth + 1)
-        self.give_all(k, i.otherwise, ctx.filter(~pl.col("_holds")).drop("_holds"), depth + 1)
+        self.give_all(k, i.then, ctx.filter(pl.col("_holds")).drop("_holds"), depth + 1, offset)
+        self.give_all(k, i.otherwise, ctx.filter(~pl.col("_holds")).drop("_holds"), depth + 1, offset)
 
-    def by_value(self, k: int, b: d.ByValue, ctx: pl.DataFrame, depth: int, weight: int) -> None:
+    def by_value(self, k: int, b: d.ByValue, ctx: pl.DataFrame, depth: int, weight: int, offset: int) -> None:
         on = self.value(b.on)
         if b.missing is not None:
             missing = ctx.filter(_anchored(on.is_null()))["_i"]
             self.decline(pl.col("_i").is_in(missing.implode()))
         ctx = ctx.with_columns(_on=on.cast(pl.String))
         for value, items in b.cases.items():
-            self.give_all(k, items, ctx.filter(pl.col("_on") == value).drop("_on"), depth + 1)
+            self.give_all(k, items, ctx.filter(pl.col("_on") == value).drop("_on"), depth + 1, offset)
 
     def scale(self, k: int, s: d.Scale) -> None:
         factor = getattr(self.params, s.factor.name)
@@ -426,7 +429,9 @@ class _Batch:
         for k, t in enumerate(self.declared.tallies):
             parts.append(_TALLIES[type(t)](self, k, t, table))
         empty = pl.DataFrame(schema=TALLY_SCHEMA)
-        return pl.concat([empty, *parts]).sort(["_i", "_k0", "_k1"], maintain_order=True)
+        # Each part is in (ticket, _k1) order (the batch's order, or the consequences table's)
+        # and the parts are in declaration order: a stable sort by ticket alone orders them all.
+        return pl.concat([empty, *parts]).sort("_i", maintain_order=True)
 
     def tally_of(self, k: int, t: d.TallyOf, table: pl.DataFrame) -> pl.DataFrame:
         mask = self.condition(t.when)

@@ -171,6 +171,8 @@ class _Batch:
         for term in _nested((*declared.appeals, *declared.consequences, *declared.tallies)):
             if isinstance(term, d.DeadlineRules):
                 _deadline_rules(self, term)
+            elif isinstance(term, d.DeadlineStatus):
+                self.deadline_column("status", term.rule)
         self.appeal(declared.appeals)
         for k, item in enumerate(declared.consequences):
             _CONSEQUENCES[type(item)](self, k, item)
@@ -315,9 +317,11 @@ class _Batch:
     # -- consequences (§2.2 step 7) -----------------------------------------------------
 
     def consequences(self, k: int, c: d.Consequences) -> None:
-        # Only the columns the declaration can read travel with its rows: the batch is wide.
-        fields = {t.name for t in _nested(c) if isinstance(t, d.F)} | {"id"}
-        narrow = [name for name in self.df.columns if name in fields or name.startswith("_")]
+        # Only the columns the declaration can read travel with its rows: the batch is wide,
+        # and a ByValue or an If filters them once per case. Of the batch's own columns, the
+        # terms read the classification (_c_), the deadlines (_d_, _dr_) and the appeal's status.
+        fields = {t.name for t in _nested(c) if isinstance(t, d.F)} | {"id", "_i", "_a_status"}
+        narrow = [name for name in self.df.columns if name in fields or name.startswith(("_c_", "_d_", "_dr_"))]
         ctx = self.df.lazy().filter(self.condition(c.when)).select(
             *narrow, _key=pl.lit(0, dtype=pl.Int64), _name=pl.lit(None, dtype=pl.String)).collect()
         self.give_all(k, c.give, ctx, 0)

@@ -166,7 +166,11 @@ class CalendarTable:
                                       maintain_order="left")
             years = table["gap_year"].unique().to_list()  # every uncovered year asked so far: a few
         gaps = self.gaps(limit, years)
-        parts = parts.join(gaps.lazy(), on="gap_year", how="left", maintain_order="left")
+        if gaps.height:
+            parts = parts.join(gaps.lazy(), on="gap_year", how="left", maintain_order="left")
+        else:  # no uncovered year: nothing to join
+            parts = parts.with_columns(pl.lit(None, dtype=dtype).alias(name) for name, dtype in gaps.schema.items()
+                                       if name != "gap_year")
         as_of_lit = instant(as_of, zone)
         done_at, due, ext = pl.col("done_at"), pl.col("due"), pl.col("ext")
         started, in_gap = pl.col("start").is_not_null(), pl.col("gap_year").is_not_null()

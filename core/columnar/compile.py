@@ -402,9 +402,12 @@ class _Batch:
         if b.missing is not None:
             missing = ctx.filter(_anchored(on.is_null()))["_i"]
             self.decline(pl.col("_i").is_in(missing.implode()))
-        ctx = ctx.with_columns(_on=on.cast(pl.String))
+        # One pass splits the rows by value (a filter per case would read them all each time).
+        groups = ctx.with_columns(_on=on.cast(pl.String)).partition_by("_on", as_dict=True, include_key=False)
         for value, items in b.cases.items():
-            self.give_all(k, items, ctx.filter(pl.col("_on") == value).drop("_on"), depth + 1, offset)
+            if not isinstance(value, str):
+                raise NotColumnar(f"a case of {_text(b.on)} that is not text is not compiled to columns")
+            self.give_all(k, items, groups.get((value,), ctx.clear()), depth + 1, offset)
 
     def scale(self, k: int, s: d.Scale) -> None:
         factor = getattr(self.params, s.factor.name)

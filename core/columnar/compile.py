@@ -471,11 +471,14 @@ class _Batch:
         # Which rules fall under ``rules``, asked of the table's distinct rules (a few dozen).
         under = [rule for rule in table["rule"].unique().drop_nulls().to_list()
                  if any(rule == r or rule.startswith(f"{r}.") or rule.startswith(f"{r}-") for r in rules)]
-        tickets = self.df.lazy().filter(mask).select("_i", _on=self.value(t.on))
-        chosen = table.lazy().filter(
+        # The ticket's side (whether it counts, its day) gathered at ``_i``: cheaper than a join.
+        tickets = self.df.select(_when=mask, _on=self.value(t.on))
+        when, on = tickets["_when"], tickets["_on"]
+        chosen = table.filter(
             pl.col("kind").is_in(list(t.kinds)) & pl.col("party").is_not_null() & (pl.col("party") != "")
             & ~pl.col("role").is_in(list(t.exclude_roles)) & pl.col("rule").is_in(under)
-        ).join(tickets, on="_i", how="inner", maintain_order="left").collect()
+            & pl.lit(when).gather(pl.col("_i"))
+        ).with_columns(_on=pl.lit(on).gather(pl.col("_i")))
         self.decline(pl.col("_i").is_in(chosen.filter(pl.col("_on").is_null())["_i"].implode()))
         rule = pl.repeat(t.rule, chosen.height, dtype=pl.String, eager=True)
         return chosen.select(

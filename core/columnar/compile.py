@@ -449,21 +449,23 @@ class _Batch:
         day = self.local_date(t.on)  # (adds its column to the batch: before the batch is read)
         rows = self.df.lazy().filter(mask).select("_i", on=day, **parts).collect()
         rows = rows.select("_i", key=_lists([rows[name] for name in parts]), on="on")
+        rows = rows.lazy()
         if t.amount == "fines":
-            fines = table.filter(pl.col("kind") == "fine").group_by("_i").agg(
+            fines = table.lazy().filter(pl.col("kind") == "fine").group_by("_i").agg(
                 amount_min=pl.col("min").fill_null(0).sum(),
                 amount_max=pl.when(pl.col("max").is_null().any()).then(None).otherwise(pl.col("max").sum()),
+                _fined=pl.lit(True),
             )
             rows = rows.join(fines, on="_i", how="left", maintain_order="left").with_columns(
                 pl.col("amount_min").fill_null(0.0),
-                amount_max=pl.when(pl.col("_i").is_in(fines["_i"].implode())).then(pl.col("amount_max"))
-                .otherwise(pl.lit(0.0)),
+                amount_max=pl.when(pl.col("_fined").is_not_null()).then(pl.col("amount_max")).otherwise(pl.lit(0.0)),
             )
         elif t.amount is None:
             rows = rows.with_columns(amount_min=pl.lit(0.0), amount_max=pl.lit(0.0))
         else:
             raise NotColumnar(f"a tally amount of {t.amount!r} is not compiled to columns")
-        return rows.with_columns(_k0=pl.lit(k, dtype=pl.Int32), _k1=pl.lit(0, dtype=pl.Int32)).select(list(TALLY_SCHEMA))
+        return rows.with_columns(_k0=pl.lit(k, dtype=pl.Int32), _k1=pl.lit(0, dtype=pl.Int32)).select(
+            list(TALLY_SCHEMA)).collect()
 
     def tally_each(self, k: int, t: d.TallyEach, table: pl.DataFrame) -> pl.DataFrame:
         mask = self.condition(t.when)

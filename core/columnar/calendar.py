@@ -141,28 +141,36 @@ class CalendarTable:
         done: pl.Expr,
         as_of: datetime,
         extension: pl.Expr | None = None,
+        day: pl.Expr | None = None,
     ) -> pl.DataFrame:
         """``WorkCalendar.deadline`` for every row of ``frame``: a frame of the same height with
         ``due``, ``done_at``, ``status``, ``extended`` and ``reason`` (null where Python has None),
         and ``overflow``: the count runs past year 9999, where Python raises OverflowError (the
-        row must go per ticket, which rejects it; its other columns mean nothing)."""
+        row must go per ticket, which rejects it; its other columns mean nothing). ``day``: the
+        start's local date, when the caller has it (else it is worked out here)."""
         zone = self.zone
-        parts = frame.select(
-            start=start,
-            done_at=done,
-            ext=pl.lit(None, dtype=pl.Datetime("us", zone)) if extension is None else extension,
-        )
+        # Two collects in all: the day-based table needs the batch's dates first; the joins and
+        # the judgement are then one lazy query.
         if limit.length is not None:
             due = pl.col("start") + pl.lit(limit.length)
-            parts = parts.with_columns(due=due, gap_year=pl.lit(None, dtype=pl.Int32),
-                                       overflow=(due.dt.year() > 9999).fill_null(False))
+            parts = frame.lazy().select(start=start, done_at=done, ext=self._ext(extension)).with_columns(
+                due=due, gap_year=pl.lit(None, dtype=pl.Int32),
+                # past year 9999, compared as polars' integers (no local year for every value)
+                overflow=(due.to_physical() > self._last_of_9999()).fill_null(False))
+            years: list = []
         else:
-            day = parts["start"].dt.date()
-            table = self.days(limit, day)
-            parts = parts.with_columns(day=day).join(table, left_on="day", right_on="date", how="left",
-                                                     maintain_order="left")
-        gaps = self.gaps(limit, parts["gap_year"].unique().to_list())
-        parts = parts.join(gaps, on="gap_year", how="left", maintain_order="left")
+            parts = frame.select(start=start, done_at=done, ext=self._ext(extension),
+                                 day=start.dt.date() if day is None else day)
+            table = self.days(limit, parts["day"])
+            parts = parts.lazy().join(table.lazy(), left_on="day", right_on="date", how="left",
+                                      maintain_order="left")
+            years = table["gap_year"].unique().to_list()  # every uncovered year asked so far: a few
+        gaps = self.gaps(limit, years)
+        if gaps.height:
+            parts = parts.join(gaps.lazy(), on="gap_year", how="left", maintain_order="left")
+        else:  # no uncovered year: nothing to join
+            parts = parts.with_columns(pl.lit(None, dtype=dtype).alias(name) for name, dtype in gaps.schema.items()
+                                       if name != "gap_year")
         as_of_lit = instant(as_of, zone)
         done_at, due, ext = pl.col("done_at"), pl.col("due"), pl.col("ext")
         started, in_gap = pl.col("start").is_not_null(), pl.col("gap_year").is_not_null()
@@ -190,4 +198,12 @@ class CalendarTable:
                 .otherwise(pl.col("unknown"))
             ),
             overflow=started & pl.col("overflow").fill_null(False),
-        )
+        ).collect()
+
+    def _ext(self, extension: pl.Expr | None) -> pl.Expr:
+        return pl.lit(None, dtype=pl.Datetime("us", self.zone)) if extension is None else extension
+
+    def _last_of_9999(self) -> int:
+        """The last microsecond of local year 9999 in the zone, as polars' integer."""
+        last = pl.Series([datetime(9999, 12, 31, 23, 59, 59, 999999)]).cast(pl.Datetime("us"))
+        return last.dt.replace_time_zone(self.zone).to_physical()[0]

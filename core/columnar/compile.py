@@ -19,6 +19,7 @@ compile raises :class:`NotColumnar` before any row is run: its industry goes per
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -85,16 +86,21 @@ class _Batch:
         # A time in year 1 or 9999 runs off Python's calendar in ways polars does not (per ticket,
         # an OverflowError rejects the record): such a row, like a doubted one, goes per ticket,
         # and its times are not read here.
-        times = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.Datetime)]
-        edge = pl.any_horizontal([~pl.col(t).dt.year().is_between(2, 9998) for t in times]).fill_null(False) \
-            if times else pl.lit(False)
-        self.df = frame.with_row_index("_i").with_columns(_per_ticket=pl.col("_doubt").fill_null(True) | edge)
-        if times:
+        times = {name: dtype for name, dtype in frame.schema.items() if isinstance(dtype, pl.Datetime)}
+        edge = pl.any_horizontal([~pl.col(t).to_physical().is_between(*_years_2_to_9998(dtype), closed="left")
+                                  for t, dtype in times.items()]).fill_null(False) if times else pl.lit(False)
+        self.df = frame.with_row_index("_i").with_columns(_edge=edge).with_columns(
+            _per_ticket=pl.col("_doubt").fill_null(True) | pl.col("_edge"))
+        # A row that goes per ticket has no row in the RESULT frames, so its times only need
+        # hiding when one of them is at the edge: the common batch keeps its columns as read.
+        if times and self.df["_edge"].any():
             self.df = self.df.with_columns(pl.when(~pl.col("_per_ticket")).then(pl.col(t)).alias(t) for t in times)
+        self.df = self.df.drop("_edge")
         self.n = frame.height
         self.deadline_parts: list[pl.DataFrame] = []
         self.deadline_long: pl.DataFrame | None = None
         self.cons = cons.empty()
+        self.dates: dict[str, str] = {}  # a time term's repr: the column of its local dates
 
     # -- values ------------------------------------------------------------------------
 
@@ -165,6 +171,8 @@ class _Batch:
         for term in _nested((*declared.appeals, *declared.consequences, *declared.tallies)):
             if isinstance(term, d.DeadlineRules):
                 _deadline_rules(self, term)
+            elif isinstance(term, d.DeadlineStatus):
+                self.deadline_column("status", term.rule)
         self.appeal(declared.appeals)
         for k, item in enumerate(declared.consequences):
             _CONSEQUENCES[type(item)](self, k, item)
@@ -202,14 +210,17 @@ class _Batch:
     def time_limit(self, k: int, t: d.TimeLimit) -> None:
         limit = d.limit_of(t.limit, self.params)
         extension = None if t.extension is None else pl.col("_ext")
+        day = {} if limit.length is not None else {"_day": self.local_date(t.start)}  # a day-based limit's
         parts = self.df.select(
             "_i",
             _when=self.condition(t.when),
             _start=self.value(t.start),
             _done=self.value(t.done),
             _ext=pl.lit(None) if t.extension is None else self.value(t.extension),
+            **day,
         ).filter("_when")
-        judged = self.table.deadline(parts, pl.col("_start"), limit, pl.col("_done"), self.as_of, extension)
+        judged = self.table.deadline(parts, pl.col("_start"), limit, pl.col("_done"), self.as_of, extension,
+                                     day=pl.col("_day") if day else None)
         if judged["overflow"].any():
             self.decline(pl.col("_i").is_in(parts.filter(judged["overflow"])["_i"].implode()))
         self.deadline_parts.append(
@@ -219,42 +230,45 @@ class _Batch:
             ).select(list(DEADLINE_SCHEMA))
         )
 
+    def local_date(self, term: Any) -> pl.Expr:
+        """A time term's local date, made once over the whole batch for every declaration
+        that reads it (time limits from one start, a tally's day): converting each time to
+        the zone is the costly part."""
+        name = self.dates.get(repr(term))
+        if name is None:
+            name = self.dates[repr(term)] = f"_date_{len(self.dates)}"
+            self.df = self.df.with_columns(self.value(term).dt.date().alias(name))
+        return pl.col(name)
+
     def finish_deadlines(self) -> None:
-        """The long table of deadlines, and each rule's first deadline beside its ticket
-        (``D("P1-17").status``, the appeal's ``{due}`` and ``{reason}``)."""
+        """The long table of deadlines; each rule's first deadline beside its ticket
+        (``D("P1-17").status``, the appeal's ``{due}`` and ``{reason}``) is made when a
+        declaration first reads it (:meth:`deadline_column`)."""
         zone = pl.Datetime("us", self.zone)
-        # Each declaration gives a ticket at most one deadline: its place in the ticket's list
-        # is the number of earlier declarations that gave one.
-        count = pl.zeros(self.n, dtype=pl.Int32, eager=True)
-        parts = []
-        for p in self.deadline_parts:
-            pos = count.gather(p["_i"])
-            count = count.scatter(p["_i"], pos + 1)
-            parts.append(p.with_columns(pl.col("due").cast(zone), pl.col("done_at").cast(zone), _pos=pos))
-        empty = pl.DataFrame(schema={**{k: (zone if v is None else v) for k, v in DEADLINE_SCHEMA.items()},
-                                     "_pos": pl.Int32})
-        self.deadline_long = pl.concat([empty, *parts]).sort(["_i", "_pos"])
-        columns = {}
-        for p in reversed(parts):  # the first deadline of a rule wins: written last
-            if not p.height:
-                continue
-            rule = p["rule"][0]
-            for name in ("status", "due", "reason"):
-                key = f"_d_{name}_{rule}"
-                if key not in columns:
-                    columns[key] = pl.repeat(None, self.n, dtype=zone if name == "due" else pl.String, eager=True)
-                columns[key] = columns[key].scatter(p["_i"], p[name])
+        parts = [p.with_columns(pl.col("due").cast(zone), pl.col("done_at").cast(zone)) for p in self.deadline_parts]
+        empty = pl.DataFrame(schema={k: (zone if v is None else v) for k, v in DEADLINE_SCHEMA.items()})
+        # Each declaration gives a ticket at most one deadline and the parts are in declaration
+        # order, so a stable sort by ticket alone gives the (ticket, declaration) order; a
+        # deadline's place in its ticket's list is then its row less the ticket's first row.
+        long = pl.concat([empty, *parts]).sort("_i", maintain_order=True)
+        index = pl.int_range(pl.len(), dtype=pl.Int32)
+        first = pl.when(pl.col("_i") != pl.col("_i").shift(1)).then(index).otherwise(None).fill_null(strategy="forward")
+        self.deadline_long = long.with_columns(_pos=(index - first.fill_null(0)).cast(pl.Int32))
+        self.deadline_parts = parts
         unknown = self.deadline_long.filter(pl.col("status") == "unknown")["_i"].unique()
-        self.df = self.df.with_columns(
-            **{name: s for name, s in columns.items()},
-            _unknown_deadline=pl.col("_i").is_in(unknown.implode()),
-        )
+        self.df = self.df.with_columns(_unknown_deadline=pl.col("_i").is_in(unknown.implode()))
 
     def deadline_column(self, kind: str, rule: str) -> pl.Expr:
+        """The ticket's first deadline of ``rule``: its ``status``, ``due`` or ``reason``."""
         name = f"_d_{kind}_{rule}"
-        if name in self.df.columns:
-            return pl.col(name)
-        return pl.lit(None, dtype=pl.Datetime("us", self.zone) if kind == "due" else pl.String)
+        if name not in self.df.columns:
+            dtype = pl.Datetime("us", self.zone) if kind == "due" else pl.String
+            column = pl.repeat(None, self.n, dtype=dtype, eager=True)
+            for p in reversed(self.deadline_parts):  # the first deadline of a rule wins: written last
+                if p.height and p["rule"][0] == rule:
+                    column = column.scatter(p["_i"], p[kind])
+            self.df = self.df.with_columns(column.alias(name))
+        return pl.col(name)
 
     # -- the appeal (§1.8) --------------------------------------------------------------
 
@@ -303,14 +317,19 @@ class _Batch:
     # -- consequences (§2.2 step 7) -----------------------------------------------------
 
     def consequences(self, k: int, c: d.Consequences) -> None:
-        # Only the columns the declaration can read travel with its rows: the batch is wide.
-        fields = {t.name for t in _nested(c) if isinstance(t, d.F)} | {"id"}
-        narrow = [name for name in self.df.columns if name in fields or name.startswith("_")]
-        ctx = self.df.select(narrow).filter(self.condition(c.when)).with_columns(_key=pl.lit(0, dtype=pl.Int64),
-                                                                   _name=pl.lit(None, dtype=pl.String))
+        # Only the columns the declaration can read travel with its rows: the batch is wide,
+        # and a ByValue or an If filters them once per case. Of the batch's own columns, the
+        # terms read the classification (_c_), the deadlines (_d_, _dr_) and the appeal's status.
+        fields = {t.name for t in _nested(c) if isinstance(t, d.F)} | {"id", "_i", "_a_status"}
+        narrow = [name for name in self.df.columns if name in fields or name.startswith(("_c_", "_d_", "_dr_"))]
+        ctx = self.df.lazy().filter(self.condition(c.when)).select(
+            *narrow, _key=pl.lit(0, dtype=pl.Int64), _name=pl.lit(None, dtype=pl.String)).collect()
         self.give_all(k, c.give, ctx, 0)
 
-    def give_all(self, k: int, items: Sequence[Any], ctx: pl.DataFrame, depth: int) -> None:
+    def give_all(self, k: int, items: Sequence[Any], ctx: pl.DataFrame, depth: int, offset: int = 0) -> None:
+        """The rows of ``items`` for the tickets of ``ctx``; an item's path key is ``_key``
+        plus ``offset`` plus its digit (the offset is carried down as a number, not added to
+        a column per item: each polars operation costs a fixed overhead)."""
         if depth >= cons.PATH_DEPTH:
             raise NotColumnar("consequences nested deeper than the columnar path key holds")
         if len(items) >= cons.PATH_BASE:
@@ -320,10 +339,9 @@ class _Batch:
             compile_item = _ITEMS.get(type(item))
             if compile_item is None:
                 raise NotColumnar(f"{type(item).__name__} is not compiled to columns")
-            here = ctx.with_columns(_key=pl.col("_key") + j * weight)
-            compile_item(self, k, item, here, depth, weight)
+            compile_item(self, k, item, ctx, depth, weight, offset + j * weight)
 
-    def give(self, k: int, g: d.Give, ctx: pl.DataFrame, depth: int, weight: int) -> None:
+    def give(self, k: int, g: d.Give, ctx: pl.DataFrame, depth: int, weight: int, offset: int) -> None:
         low, high = d._amount(g.amount, g.at_least, self.params)
         party = pl.col("_name") if g.party is None else self.value(g.party).cast(pl.String)
         note = pl.lit(g.note, dtype=pl.String)
@@ -332,7 +350,7 @@ class _Batch:
         rows = ctx.select(
             "_i",
             _k0=pl.lit(k, dtype=pl.Int32),
-            _k1="_key",
+            _k1=pl.col("_key") + offset,
             rule=pl.lit(g.rule),
             party=party,
             role=pl.lit(g.role),
@@ -352,40 +370,44 @@ class _Batch:
         joined = values.join(lookup, on=list(values.columns), how="left", nulls_equal=True, maintain_order="left")
         return pl.lit(joined["_text"])
 
-    def each(self, k: int, e: d.Each, ctx: pl.DataFrame, depth: int, weight: int) -> None:
+    def each(self, k: int, e: d.Each, ctx: pl.DataFrame, depth: int, weight: int, offset: int) -> None:
         names = self.names(e.names)
         listed = pl.when(names.list.len() > 0).then(names)
         if e.always:
             listed = listed.otherwise(pl.lit([None], dtype=pl.List(pl.String)))
-        spread = ctx.with_columns(_names=listed).filter(pl.col("_names").list.len() > 0)
+        spread = ctx.lazy().with_columns(_names=listed).filter(pl.col("_names").list.len() > 0).collect()
         if spread.is_empty():
             return
-        crowded = spread.filter(pl.col("_names").list.len() >= cons.PATH_BASE)["_i"]
-        if crowded.len():  # more names than the path key's digit holds: such a ticket goes per ticket
+        if spread["_names"].list.len().max() >= cons.PATH_BASE:
+            # more names than the path key's digit holds: such a ticket goes per ticket
+            crowded = spread.filter(pl.col("_names").list.len() >= cons.PATH_BASE)["_i"]
             self.decline(pl.col("_i").is_in(crowded.implode()))
             spread = spread.filter(pl.col("_names").list.len() < cons.PATH_BASE)
         spread = (
-            spread.with_columns(_n=pl.int_ranges(0, pl.col("_names").list.len(), dtype=pl.Int64))
+            spread.lazy().with_columns(_n=pl.int_ranges(0, pl.col("_names").list.len(), dtype=pl.Int64))
             .explode(["_names", "_n"])
-            .with_columns(_name=pl.col("_names"), _key=pl.col("_key") + pl.col("_n") * (weight // cons.PATH_BASE))
-            .drop("_names", "_n")
+            .with_columns(_name=pl.col("_names"), _key=pl.col("_key") + offset + pl.col("_n") * (weight // cons.PATH_BASE))
+            .drop("_names", "_n").collect()
         )
         self.give_all(k, e.give, spread, depth + 2)  # the name is the digit at depth + 1
 
-    def branch(self, k: int, i: d.If, ctx: pl.DataFrame, depth: int, weight: int) -> None:
+    def branch(self, k: int, i: d.If, ctx: pl.DataFrame, depth: int, weight: int, offset: int) -> None:
         holds = self.condition(i.condition)
         ctx = ctx.with_columns(_holds=holds)
-        self.give_all(k, i.then, ctx.filter(pl.col("_holds")).drop("_holds"), depth + 1)
-        self.give_all(k, i.otherwise, ctx.filter(~pl.col("_holds")).drop("_holds"), depth + 1)
+        self.give_all(k, i.then, ctx.filter(pl.col("_holds")).drop("_holds"), depth + 1, offset)
+        self.give_all(k, i.otherwise, ctx.filter(~pl.col("_holds")).drop("_holds"), depth + 1, offset)
 
-    def by_value(self, k: int, b: d.ByValue, ctx: pl.DataFrame, depth: int, weight: int) -> None:
+    def by_value(self, k: int, b: d.ByValue, ctx: pl.DataFrame, depth: int, weight: int, offset: int) -> None:
         on = self.value(b.on)
         if b.missing is not None:
             missing = ctx.filter(_anchored(on.is_null()))["_i"]
             self.decline(pl.col("_i").is_in(missing.implode()))
-        ctx = ctx.with_columns(_on=on.cast(pl.String))
+        # One pass splits the rows by value (a filter per case would read them all each time).
+        groups = ctx.with_columns(_on=on.cast(pl.String)).partition_by("_on", as_dict=True, include_key=False)
         for value, items in b.cases.items():
-            self.give_all(k, items, ctx.filter(pl.col("_on") == value).drop("_on"), depth + 1)
+            if not isinstance(value, str):
+                raise NotColumnar(f"a case of {_text(b.on)} that is not text is not compiled to columns")
+            self.give_all(k, items, groups.get((value,), ctx.clear()), depth + 1, offset)
 
     def scale(self, k: int, s: d.Scale) -> None:
         factor = getattr(self.params, s.factor.name)
@@ -414,45 +436,55 @@ class _Batch:
         for k, t in enumerate(self.declared.tallies):
             parts.append(_TALLIES[type(t)](self, k, t, table))
         empty = pl.DataFrame(schema=TALLY_SCHEMA)
-        return pl.concat([empty, *parts]).sort(["_i", "_k0", "_k1"], maintain_order=True)
+        # Each part is in (ticket, _k1) order (the batch's order, or the consequences table's)
+        # and the parts are in declaration order: a stable sort by ticket alone orders them all.
+        return pl.concat([empty, *parts]).sort("_i", maintain_order=True)
 
     def tally_of(self, k: int, t: d.TallyOf, table: pl.DataFrame) -> pl.DataFrame:
         mask = self.condition(t.when)
         on = self.value(t.on)
         self.decline(mask & on.is_null())
-        key = pl.concat_list([self.value(x).cast(pl.String) if isinstance(x, d.Term) else pl.lit(str(x))
-                              for x in t.key])
-        rows = self.df.select("_i", _when=mask, key=key, on=on.dt.date()).filter("_when").drop("_when")
+        parts = {f"_key{j}": self.value(x).cast(pl.String) if isinstance(x, d.Term) else pl.lit(str(x), dtype=pl.String)
+                 for j, x in enumerate(t.key)}
+        day = self.local_date(t.on)  # (adds its column to the batch: before the batch is read)
+        rows = self.df.lazy().filter(mask).select("_i", on=day, **parts).collect()
+        rows = rows.select("_i", key=_lists([rows[name] for name in parts]), on="on")
+        rows = rows.lazy()
         if t.amount == "fines":
-            fines = table.filter(pl.col("kind") == "fine").group_by("_i").agg(
+            fines = table.lazy().filter(pl.col("kind") == "fine").group_by("_i").agg(
                 amount_min=pl.col("min").fill_null(0).sum(),
                 amount_max=pl.when(pl.col("max").is_null().any()).then(None).otherwise(pl.col("max").sum()),
+                _fined=pl.lit(True),
             )
             rows = rows.join(fines, on="_i", how="left", maintain_order="left").with_columns(
                 pl.col("amount_min").fill_null(0.0),
-                amount_max=pl.when(pl.col("_i").is_in(fines["_i"].implode())).then(pl.col("amount_max"))
-                .otherwise(pl.lit(0.0)),
+                amount_max=pl.when(pl.col("_fined").is_not_null()).then(pl.col("amount_max")).otherwise(pl.lit(0.0)),
             )
         elif t.amount is None:
             rows = rows.with_columns(amount_min=pl.lit(0.0), amount_max=pl.lit(0.0))
         else:
             raise NotColumnar(f"a tally amount of {t.amount!r} is not compiled to columns")
-        return rows.with_columns(_k0=pl.lit(k, dtype=pl.Int32), _k1=pl.lit(0, dtype=pl.Int32)).select(list(TALLY_SCHEMA))
+        return rows.with_columns(_k0=pl.lit(k, dtype=pl.Int32), _k1=pl.lit(0, dtype=pl.Int32)).select(
+            list(TALLY_SCHEMA)).collect()
 
     def tally_each(self, k: int, t: d.TallyEach, table: pl.DataFrame) -> pl.DataFrame:
         mask = self.condition(t.when)
         rules = t.rules.value(d.Ticket(None, self.params)) if isinstance(t.rules, d.Term) else t.rules
-        under = pl.lit(False)
-        for r in rules:
-            under = under | (pl.col("rule") == r) | pl.col("rule").str.starts_with(f"{r}.") | pl.col("rule").str.starts_with(f"{r}-")
-        tickets = self.df.select("_i", _when=mask, _on=self.value(t.on)).filter("_when").drop("_when")
+        # Which rules fall under ``rules``, asked of the table's distinct rules (a few dozen).
+        under = [rule for rule in table["rule"].unique().drop_nulls().to_list()
+                 if any(rule == r or rule.startswith(f"{r}.") or rule.startswith(f"{r}-") for r in rules)]
+        # The ticket's side (whether it counts, its day) gathered at ``_i``: cheaper than a join.
+        tickets = self.df.select(_when=mask, _on=self.value(t.on))
+        when, on = tickets["_when"], tickets["_on"]
         chosen = table.filter(
             pl.col("kind").is_in(list(t.kinds)) & pl.col("party").is_not_null() & (pl.col("party") != "")
-            & ~pl.col("role").is_in(list(t.exclude_roles)) & under
-        ).join(tickets, on="_i", how="inner", maintain_order="left")
+            & ~pl.col("role").is_in(list(t.exclude_roles)) & pl.col("rule").is_in(under)
+            & pl.lit(when).gather(pl.col("_i"))
+        ).with_columns(_on=pl.lit(on).gather(pl.col("_i")))
         self.decline(pl.col("_i").is_in(chosen.filter(pl.col("_on").is_null())["_i"].implode()))
+        rule = pl.repeat(t.rule, chosen.height, dtype=pl.String, eager=True)
         return chosen.select(
-            "_i", key=pl.concat_list(pl.lit(t.rule), pl.col("party")), on=pl.col("_on").dt.date(),
+            "_i", key=_lists([rule, chosen["party"]]), on=pl.col("_on").dt.date(),
             amount_min=pl.col("min").fill_null(0.0), amount_max=pl.col("max"),
             _k0=pl.lit(k, dtype=pl.Int32), _k1=pl.col("_pos"),
         ).select(list(TALLY_SCHEMA))
@@ -461,8 +493,13 @@ class _Batch:
 
     def frames(self, table: pl.DataFrame, tallies: pl.DataFrame) -> Frames:
         df = self.df
-        rows = df.select("_i", "_row", "_per_ticket")
-        keep = rows.filter(~pl.col("_per_ticket")).select("_i", "_row")
+        # A row of a ticket that goes per ticket is dropped, and ``_i`` becomes ``_row``: by
+        # gathering at ``_i`` (its place in the batch), cheaper than joining.
+        rows, keep = df["_row"], ~df["_per_ticket"]
+
+        def kept(frame: pl.DataFrame) -> pl.DataFrame:
+            frame = frame.filter(keep.gather(frame["_i"]))
+            return frame.with_columns(_row=rows.gather(frame["_i"]))
         tickets = df.select(
             "_row",
             id=pl.col("id").cast(pl.String),
@@ -478,13 +515,13 @@ class _Batch:
             unknown_deadline=pl.col("_unknown_deadline"),
             _per_ticket=pl.col("_per_ticket"),
         )
-        deadlines = self.deadline_long.join(keep, on="_i", how="inner", maintain_order="left").select(
+        deadlines = kept(self.deadline_long).select(
             "_row", "_pos", "rule", "stage", "limit", "due", "done_at", "status", "extended", "reason"
         )
-        consequences = table.join(keep, on="_i", how="inner", maintain_order="left").select(
+        consequences = kept(table).select(
             "_row", "_pos", "rule", "party", "role", "kind", "min", "max", "min_text", "max_text", "adjusted_by", "note"
         )
-        tallies = tallies.join(keep, on="_i", how="inner", maintain_order="left").select(
+        tallies = kept(tallies).select(
             "_row", "key", "on", "amount_min", "amount_max"
         )
         return Frames(tickets, deadlines, consequences, tallies)
@@ -502,6 +539,30 @@ def _literal(value: Any, zone: str) -> pl.Expr:
     if isinstance(value, (date, Limit)):
         raise NotColumnar(f"a literal {value!r} in a condition is not compiled to columns")
     return pl.lit(value)
+
+
+def _lists(columns: Sequence[pl.Series]) -> pl.Series:
+    """Rows of List(String) from columns of String of one length: ``pl.concat_list`` of them,
+    at a tenth of its cost (it builds each row's list apart): the values are interleaved
+    row by row into one column, cut into rows of ``len(columns)`` and cast to lists."""
+    n, width = len(columns[0]), len(columns)
+    if n == 0:
+        return pl.Series(dtype=pl.List(pl.String))
+    flat = pl.concat([c.cast(pl.String).rename("") for c in columns])
+    at = pl.int_range(0, n * width, eager=True)
+    return flat.gather((at % width) * n + at // width).reshape((n, width)).cast(pl.List(pl.String))
+
+
+@functools.cache
+def _years_2_to_9998(dtype: pl.Datetime) -> tuple[int, int]:
+    """The first moments of local year 2 and of year 9999 in ``dtype``'s zone, as polars counts
+    them, in its physical integers: a time between them (the first included) has ``dt.year()``
+    in 2..9998, compared without converting every value to its local year."""
+    bounds = pl.Series([datetime(2, 1, 1), datetime(9999, 1, 1)]).cast(pl.Datetime(dtype.time_unit))
+    if dtype.time_zone is not None:
+        bounds = bounds.dt.replace_time_zone(dtype.time_zone)
+    low, high = bounds.to_physical().to_list()
+    return low, high
 
 
 def _anchored(expr: pl.Expr) -> pl.Expr:
@@ -560,11 +621,13 @@ def _deadline_rules(b: _Batch, t: d.DeadlineRules) -> pl.Expr:
     """The ticket's deadline rules of that prefix and status, joined by ", " in list order."""
     name = f"_dr_{t.prefix}_{'/'.join(t.statuses)}"
     if name not in b.df.columns:
-        long = b.deadline_long.filter(
-            pl.col("status").is_in(list(t.statuses)) & pl.col("rule").str.starts_with(t.prefix)
-        ).sort(["_i", "_pos"])
-        joined = long.group_by("_i", maintain_order=True).agg(pl.col("rule").str.join(", "))
+        # The rules of the prefix, among the time limits' (the long table's only rules): often none.
+        rules = sorted({limit.rule for limit in b.declared.time_limits if limit.rule.startswith(t.prefix)})
         column = pl.repeat(None, b.n, dtype=pl.String, eager=True)
+        joined = pl.DataFrame()
+        if rules:  # the long table is in (ticket, place) order already
+            long = b.deadline_long.filter(pl.col("status").is_in(list(t.statuses)) & pl.col("rule").is_in(rules))
+            joined = long.group_by("_i", maintain_order=True).agg(pl.col("rule").str.join(", "))
         if joined.height:
             column = column.scatter(joined["_i"], joined["rule"])
         b.df = b.df.with_columns(column.alias(name))

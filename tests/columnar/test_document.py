@@ -206,3 +206,24 @@ def test_a_slice_of_the_documents_is_what_the_writer_takes_for_those_results(for
         part = documents.slice(start, length)
         assert part.get_column("_row").to_list() == list(range(start + 1, min(start + length, len(results)) + 1))
         assert part.joined() == glue.join(want[start:start + length])
+
+
+def test_a_batch_of_documents_is_freed_as_soon_as_it_is_written():
+    """A batch's text is tens of megabytes: held in a reference cycle, it waited for the cycle
+    collector, and 1,000,000 tickets took 2.7 GB instead of 0.8. Freed by reference counting."""
+    import gc
+    import weakref
+
+    results = built_results()
+    documents = render(*frames_of(results), ARTICLES, "power_supply")
+    part = documents.slice(1, 2)
+    documents.joined(), part.joined()
+    gone = weakref.ref(documents)
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        del documents, part
+        assert gone() is None
+    finally:
+        if was:
+            gc.enable()

@@ -503,7 +503,8 @@ def _signals_end_the_run():
 @click.option("--output", "-o", type=click.Path(dir_okay=False), metavar="FILE",
               help="Write here instead of standard output; an existing file is replaced only when the run succeeds.")
 @click.option("--jobs", "-j", default="auto", show_default=True, metavar="N|auto",
-              help="Worker processes (auto: one per CPU for inputs of 32 MiB or more, else 1); the output is the same for any N.")
+              help="Worker processes (auto: one per CPU for inputs of 32 MiB or more, else 1), or the columnar executor's "
+                   "threads; the output is the same for any N.")
 @click.option("--quiet", "-q", is_flag=True, help="No warnings or progress on standard error.")
 @click.option("--explain", "explain_all", is_flag=True,
               help="Add each result's trace (why each figure; see policy explain) to json/jsonl; runs in one process.")

@@ -19,18 +19,16 @@ import pytest
 pl = pytest.importorskip("polars")
 
 from policy.core.columnar.calendar import CalendarTable  # noqa: E402
+from policy.core.columnar import executor  # noqa: E402
 from policy.core.columnar.compile import evaluate  # noqa: E402
+from policy.core.columnar.read import _dtype  # noqa: E402
 from policy.core.config import from_dict  # noqa: E402
-from policy.core.declared import guard_of  # noqa: E402
 from policy.core.model import RecordError, Result  # noqa: E402
 from policy.core.pipeline import Engine  # noqa: E402
 from policy.core.plugins import discover  # noqa: E402
 from policy.core.records import FieldError, parse_time  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "power_supply"
-HOOKS = ("classify", "deadlines", "appeal", "consequences", "period_facts")
-KINDS = {"text": pl.String, "choice": pl.String, "bool": pl.Boolean, "number": pl.Float64,
-         "names": pl.List(pl.String)}
 
 
 def engine_for(params=None, calendar=None, as_of="2026-12-31T00:00", timezone="Asia/Shanghai"):
@@ -62,7 +60,7 @@ def records_frame(parser, zone, rows) -> pl.DataFrame:
             value = None if record is None else getattr(record, name)
             columns[name].append(list(value) if isinstance(value, tuple) else value)
     schema = {"_row": pl.Int64, "_doubt": pl.Boolean}
-    schema.update({name: pl.Datetime("us", zone) if f.kind == "time" else KINDS[f.kind] for name, f in fields.items()})
+    schema.update({name: _dtype(f, zone) for name, f in fields.items()})
     return pl.DataFrame({"_row": rownums, "_doubt": doubts, **columns}, schema=schema)
 
 
@@ -80,13 +78,8 @@ def per_ticket(engine, rows):
 
 
 def guards(engine):
-    industry = engine.industries["power_supply"]
-    found = []
-    for hook in HOOKS:
-        for impl in getattr(industry, hook).impls:
-            guard = guard_of(impl.function)
-            assert guard is not None, f"{impl.function.__name__} has no guard: the industry runs per ticket"
-            found.append(guard)
+    found = executor.guards(engine.industries["power_supply"])
+    assert None not in found, "a hook has no guard: the industry runs per ticket"
     return found
 
 

@@ -520,6 +520,7 @@ def evaluate(inputs, config_path, as_of, period, rosters, fmt, lang, encoding, s
     """
     if debug:
         click.get_current_context().meta[DEBUG] = True
+    debug = bool(click.get_current_context().meta.get(DEBUG))  # policy --debug evaluate … too
     from policy.cli import inputs as readers
     from policy.cli import outputs
 

@@ -75,13 +75,15 @@ def test_industries_whose_rules_are_hooks_or_dated_go_per_ticket(monkeypatch, tm
     assert why == [f"power_supply: plugin local:{local} implements policy_consequences with no guard (@applies)"], why
 
 
-def test_debug_says_which_executor_and_how_many_rows_went_per_ticket(monkeypatch, tmp_path):
+@pytest.mark.parametrize("where", ["evaluate --debug", "policy --debug evaluate"])
+def test_debug_says_which_executor_and_how_many_rows_went_per_ticket(monkeypatch, tmp_path, where):
     monkeypatch.delenv("POLICY_EXECUTOR", raising=False)
     tickets = tmp_path / "t.jsonl"
     tickets.write_text('{"id":"A","received_at":"2026-03-02 09:00","category":"服务态度","verified":true,'
                        '"responsible":true,"person":"张三","unit":"城区供电所","cause":"attitude_poor"}\n'
                        '{"id":"B","received_at":"2026/03/02 09:00","category":"服务态度"}\n', encoding="utf-8")
-    r = CliRunner().invoke(cli, ["evaluate", "--debug", "--config", str(POWER / "policy.toml"),
+    debug = ["evaluate", "--debug"] if where == "evaluate --debug" else ["--debug", "evaluate"]
+    r = CliRunner().invoke(cli, [*debug, "--config", str(POWER / "policy.toml"),
                                  "--as-of", "2026-04-01T00:00", "--format", "jsonl", str(tickets)])
     assert r.exit_code == 0, r.output  # B's time is read per ticket, and read well
     assert "policy: executor: columnar: power_supply: columnar" in r.stderr

@@ -12,6 +12,7 @@ import collections
 import csv
 import io
 import json
+import math
 import os
 import random
 import signal
@@ -357,8 +358,10 @@ def expected_id(cell: Any) -> str | None:
         return cell.strip() or None
     if isinstance(cell, int) and not isinstance(cell, bool):
         return str(cell)
-    if isinstance(cell, float) and cell.is_integer():  # a ticket number a spreadsheet stored as a number
-        return str(int(cell))
+    if isinstance(cell, float) and math.isfinite(cell) and abs(cell) < 2**53:
+        # a ticket number a spreadsheet stored as a number; any other number is read as its text
+        # (README, Records); past 2**53 its digits are lost and the row is an error
+        return str(int(cell)) if cell.is_integer() else str(cell)
     return None
 
 

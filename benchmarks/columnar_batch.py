@@ -19,7 +19,7 @@ from policy.core.setup import load_engine_setup
 from policy.core.records import parse_time
 from policy.core.columnar import compile as C, document as D, read as R
 from policy.core.columnar.calendar import CalendarTable
-from policy.core.columnar.executor import guards, _joined
+from policy.core.columnar.executor import guards
 setup = load_engine_setup(str(pathlib.Path(__file__).resolve().parents[1] / "examples" / "power_supply" / "policy.toml"))
 eng = setup.engine(parse_time("2026-12-31T00:00", setup.config.zone, "x"))
 ind = eng.industries["power_supply"]
@@ -44,7 +44,7 @@ def wrap(cls, name):
     setattr(cls, name, g)
 for n in ["classify", "time_limit", "finish_deadlines", "appeal", "consequences", "scale", "unnamed", "parties", "tallies", "frames"]:
     wrap(C._Batch, n)
-for n in ["_deadline_texts", "_consequence_texts", "_joined", "_distinct", "_time", "_text"]:
+for n in ["_deadline_texts", "_consequence_texts", "_distinct", "_time", "_text"]:
     wrap(D, n) if hasattr(D, n) else None
 table = CalendarTable(eng.calendar, "Asia/Shanghai")
 g = guards(ind)
@@ -54,7 +54,7 @@ for rep in range(3):
     t0 = time.perf_counter(); frame = R.read_jsonl(block, ind.parser, 1); t1 = time.perf_counter()
     fr = C.evaluate(frame, ind.declared, ind.params, table, eng.as_of, g); t2 = time.perf_counter()
     docs = D.render(fr.tickets, fr.deadlines, fr.consequences, eng.articles, "power_supply", "jsonl"); t3 = time.perf_counter()
-    txt = _joined(docs, "jsonl"); t4 = time.perf_counter()
+    txt = docs.joined(); t4 = time.perf_counter()
     run = (t1 - t0, t2 - t1, t3 - t2, t4 - t3)
     best = run if best is None else tuple(map(min, best, run))
 print(f"rows {frame.height}: read {best[0]:.3f} s, rules {best[1]:.3f} s, document {best[2]:.3f} s, join {best[3]:.3f} s (best of 3)")

@@ -26,7 +26,7 @@ from .ids import TicketIds
 from .model import NO_APPEAL, Classification, PeriodConsequence, RecordError, Result
 from .periods import Ledger, Period, Selection
 from .plugins import Plugins
-from .records import FieldError, Record, RecordParser, date_only_warnings
+from .records import EXACT_INTEGERS, FieldError, Record, RecordParser, date_only_warnings
 from .regulation import Regulation, articles_of
 from .trace import Trace, explain
 
@@ -484,10 +484,10 @@ def raw_id(raw: Mapping[str, Any]) -> str | None:
             if v := v.strip():
                 return v
         elif isinstance(v, float) and v.is_integer():
-            # Past 2**53 a float no longer holds every digit (a JSON number beyond 64 bits, a long
-            # ticket number a spreadsheet stored as a number): its digits would be made up. No id;
-            # the parser's error says to write it as text.
-            return str(int(v)) if abs(v) < 2**53 else None
+            # Past EXACT_INTEGERS a float no longer holds every digit (a JSON number beyond 64 bits,
+            # a long ticket number a spreadsheet stored as a number): its digits would be made up.
+            # No id; the parser's error says to write it as text.
+            return str(int(v)) if abs(v) < EXACT_INTEGERS else None
         elif v.__class__ is int or v.__class__ is float:
             return str(v)
         # a list or an object is no id: its field error says so

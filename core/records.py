@@ -19,6 +19,8 @@ from typing import Any
 from attrs import field, frozen
 
 FIELD_KINDS = ("text", "time", "bool", "choice", "number", "names")
+# A float holds every whole number below this; past it a spreadsheet or JSON number has lost digits.
+EXACT_INTEGERS = 2**53
 
 # The units a figure is counted in, shared by record fields and parameters (as OpenFisca's
 # parameters carry theirs): the Chinese a person reads, and the sanity range a value in that
@@ -350,7 +352,7 @@ class RecordParser:
             if isinstance(cell, float):
                 if not math.isfinite(cell):
                     raise FieldError(f.name, f"{cell!r} is not {_EXPECTED[kind]}")
-                if abs(cell) >= 2**53:
+                if abs(cell) >= EXACT_INTEGERS:
                     # Beyond 2**53 a spreadsheet or JSON number has lost digits: 1.2345678901234568e+28
                     # would become a ticket number nobody wrote.
                     raise FieldError(f.name, f"{cell!r} is a number too long to keep every digit; write it as text")

@@ -164,7 +164,7 @@ def evaluate(
         frames = compile_batch(frame, industry.declared, industry.params, table, engine.as_of, hook_guards)
         middle = clock()
         documents = documents_of(frames.tickets, frames.deadlines, frames.consequences, articles, name, form)
-        text = _joined(documents, form) if documents.height == frame.height and documents.height else None
+        text = documents.joined() if documents.height == frame.height and documents.height else None
         return frames, documents, text, middle - started, clock() - middle
 
     # Three stages overlap, each batch in input order: a pool thread reads the next batch, the
@@ -231,7 +231,7 @@ def evaluate(
                 if not per_ticket.get(row):
                     raise AssertionError(f"{source}:{row}: neither executor evaluated this row")
                 if done > start:
-                    out.append(_joined(documents.slice(start, done - start), form))
+                    out.append(documents.slice(start, done - start).joined())
                     start = done
                 count["a repeated id" if repeated[i] else "a value the reader is not sure of" if doubt[i]
                       else "a hook's guard or an error to word"] += 1
@@ -242,7 +242,7 @@ def evaluate(
                         else:
                             out.append(render(r))
             if done > start:
-                out.append(_joined(documents.slice(start, done - start), form))
+                out.append(documents.slice(start, done - start).joined())
             seconds["per ticket"] += clock() - started
             yield out
             yield from errors
@@ -275,14 +275,6 @@ def _prepare(engine: Engine, batch: tuple[str, int, bytes], frame: Any, per_tick
     if any(repeated):
         frame = frame.with_columns(_doubt=pl.col("_doubt") | pl.Series(repeated, dtype=pl.Boolean))
     return frame, (repeated, read, lines)
-
-
-def _joined(documents: Any, form: str) -> bytes:
-    """Documents as the writer's ``emit_many`` takes one rendered result: jsonl, each with its
-    line break; json, each after a line break, the writer joining results with commas. The
-    documents (:class:`.document.Documents`, of this form) write them, not per ticket."""
-    assert documents.form == form, (documents.form, form)
-    return documents.joined()
 
 
 def _totals(tallies: Any, totals: Any) -> Any:
